@@ -1,0 +1,6 @@
+//! validation
+use crate::{Diagnostic, Interface};
+/// Validates.
+pub fn validate(_i: &Interface) -> Vec<Diagnostic> {
+    Vec::new()
+}

@@ -1,0 +1,1465 @@
+//! Reading `<interface>` elements and domain documents into the model.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::str::FromStr;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::{is_xml_char, MAX_DOCUMENT_SIZE};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
+use crate::model::ids::{parse_decimal, DeviceName, IdError, IdErrorKind, PciAddress};
+use crate::model::interface::{
+    Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestOffloads,
+    GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom, Target, Teaming,
+    TeamingType, Vlan, VlanTagSpec,
+};
+use crate::model::kind::{
+    BridgeSource, DirectMode, DirectSource, HostdevSource, InterfaceKind, NetworkSource, OtherKind,
+    Reconnect, VdpaSource, VhostUserMode, VhostUserSource,
+};
+use crate::model::virtualport::{Midonet, OpenVSwitch, Qbg, Qbh, Untyped, VirtualPort};
+
+/// Limits applied while reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Largest accepted document, in bytes (default 10 MiB, libvirt's cap).
+    pub max_size: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        ParseOptions {
+            max_size: MAX_DOCUMENT_SIZE,
+        }
+    }
+}
+
+/// One interface read from a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedInterface {
+    /// The interface.
+    pub interface: Interface,
+    /// Byte range of the whole `<interface>` element in the source.
+    pub span: Range<usize>,
+    /// Element path of the interface: `devices/interface[2]` in a domain, `interface[1]` in a
+    /// sequence of bare interfaces.
+    pub path: String,
+}
+
+/// Every interface of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedDocument {
+    /// Root element name: `domain`, `domstatus` or `interface`.
+    pub root: String,
+    /// The interfaces under `<devices>` (or the bare interfaces), in document order.
+    pub interfaces: Vec<ParsedInterface>,
+}
+
+/// Reads exactly one `<interface>` element.
+///
+/// ```
+/// let iface = vifxml::xml::parse_interface(
+///     "<interface type='direct'><source dev='eth0' mode='passthrough'/></interface>",
+/// ).unwrap();
+/// assert_eq!(iface.kind.type_name(), "direct");
+/// ```
+pub fn parse_interface(src: &str) -> Result<Interface, Diagnostics> {
+    let doc = parse_document(src)?;
+    if doc.root != "interface" || doc.interfaces.len() != 1 {
+        return Err(Diagnostics::one(Diagnostic::error(
+            "xml.root",
+            "",
+            format!(
+                "expected exactly one <interface> element, found {} under <{}>",
+                doc.interfaces.len(),
+                doc.root
+            ),
+        )));
+    }
+    let mut doc = doc;
+    Ok(doc.interfaces.remove(0).interface)
+}
+
+/// Reads a `<domain>` (or `<domstatus>`) document, one `<interface>`, or a sequence of
+/// `<interface>` elements, with the default limits.
+pub fn parse_document(src: &str) -> Result<ParsedDocument, Diagnostics> {
+    ParseOptions::default().parse_document(src)
+}
+
+impl ParseOptions {
+    /// Reads a document with these limits. All findings are reported together; any finding
+    /// makes this an error.
+    pub fn parse_document(&self, src: &str) -> Result<ParsedDocument, Diagnostics> {
+        if src.len() > self.max_size {
+            return Err(Diagnostics::one(Diagnostic::error(
+                "xml.too-large",
+                "",
+                format!(
+                    "document is {} bytes, more than the limit of {} bytes",
+                    src.len(),
+                    self.max_size
+                ),
+            )));
+        }
+        if let Some(off) = find_bad_char(src) {
+            return Err(Diagnostics::one(
+                Diagnostic::error(
+                    "xml.syntax",
+                    "",
+                    "character not allowed in xml (control character or non-character)",
+                )
+                .at(off),
+            ));
+        }
+        let mut cx = Cx::new(src);
+        let res = cx.document();
+        match res {
+            Err(fatal) => {
+                cx.diags.push(fatal);
+                Err(Diagnostics(cx.diags))
+            }
+            Ok(doc) if cx.diags.is_empty() => Ok(doc),
+            Ok(_) => Err(Diagnostics(cx.diags)),
+        }
+    }
+}
+
+fn find_bad_char(src: &str) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let suspicious = bytes
+        .iter()
+        .any(|&b| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0xEF);
+    if !suspicious {
+        return None;
+    }
+    src.char_indices()
+        .find(|&(_, c)| !is_xml_char(c))
+        .map(|(i, _)| i)
+}
+
+/// A fatal finding: reading cannot go on.
+type Fatal = Diagnostic;
+
+struct Attr<'a> {
+    name: &'a str,
+    value: Cow<'a, str>,
+    off: usize,
+}
+
+fn find<'b, 'a>(attrs: &'b [Attr<'a>], name: &str) -> Option<&'b Attr<'a>> {
+    attrs.iter().find(|a| a.name == name)
+}
+
+struct Cx<'a> {
+    src: &'a str,
+    r: Reader<&'a [u8]>,
+    diags: Vec<Diagnostic>,
+    /// Path of the interface being read, e.g. `devices/interface[2]`.
+    base: String,
+}
+
+/// What a child handler did with a child element.
+enum Took {
+    /// Read as a known element with this name (the handler consumed it whole).
+    Known(&'static str),
+    /// Not known here: keep it verbatim.
+    Unknown,
+}
+
+impl<'a> Cx<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut r = Reader::from_str(src);
+        let cfg = r.config_mut();
+        cfg.check_end_names = true;
+        cfg.check_comments = true;
+        cfg.expand_empty_elements = false;
+        cfg.trim_text(false);
+        Cx {
+            src,
+            r,
+            diags: Vec::new(),
+            base: String::new(),
+        }
+    }
+
+    fn pos(&self) -> usize {
+        self.r.buffer_position() as usize
+    }
+
+    fn syntax(&self, at: usize, msg: impl std::fmt::Display) -> Fatal {
+        Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at)
+    }
+
+    fn next(&mut self) -> Result<(usize, Event<'a>), Fatal> {
+        let start = self.pos();
+        match self.r.read_event() {
+            Ok(Event::DocType(_)) => Err(Diagnostic::error(
+                "xml.doctype",
+                "",
+                "doctype and entity declarations are not accepted",
+            )
+            .at(start)),
+            Ok(ev) => Ok((start, ev)),
+            Err(e) => {
+                let at = (self.r.error_position() as usize).max(start);
+                Err(self.syntax(at, e))
+            }
+        }
+    }
+
+    /// Byte offset of a slice that borrows from the source.
+    fn offset_of(&self, bytes: &[u8]) -> Option<usize> {
+        let base = self.src.as_ptr() as usize;
+        let p = bytes.as_ptr() as usize;
+        (p >= base && p + bytes.len() <= base + self.src.len()).then(|| p - base)
+    }
+
+    fn name_of(&self, e: &BytesStart<'_>) -> &'a str {
+        let n = e.name();
+        let bytes = n.as_ref();
+        match self.offset_of(bytes) {
+            Some(o) => &self.src[o..o + bytes.len()],
+            None => "",
+        }
+    }
+
+    fn attrs(&mut self, e: &BytesStart<'_>) -> Result<Vec<Attr<'a>>, Fatal> {
+        let mut out: Vec<Attr<'a>> = Vec::new();
+        for a in e.attributes() {
+            let a = match a {
+                Ok(a) => a,
+                Err(err) => {
+                    let at = self.offset_of(e.as_ref()).unwrap_or(0);
+                    return Err(self.syntax(at, err));
+                }
+            };
+            let key = a.key.as_ref();
+            let (Some(koff), Some(voff)) = (self.offset_of(key), self.offset_of(&a.value)) else {
+                return Err(self.syntax(0, "attribute outside the source"));
+            };
+            let name = &self.src[koff..koff + key.len()];
+            if out.iter().any(|x| x.name == name) {
+                return Err(self.syntax(koff, format!("duplicate attribute '{name}'")));
+            }
+            let raw = &self.src[voff..voff + a.value.len()];
+            let value = match normalize_attr(raw) {
+                Ok(v) => v,
+                Err(msg) => return Err(self.syntax(voff, msg)),
+            };
+            out.push(Attr {
+                name,
+                value,
+                off: koff,
+            });
+        }
+        Ok(out)
+    }
+
+    fn path(&self, rel: &str) -> String {
+        match (self.base.is_empty(), rel.is_empty()) {
+            (_, true) => self.base.clone(),
+            (true, false) => rel.to_owned(),
+            (false, false) => format!("{}/{}", self.base, rel),
+        }
+    }
+
+    fn attr_path(&self, rel: &str, attr: &str) -> String {
+        if rel.is_empty() {
+            self.path(&format!("@{attr}"))
+        } else {
+            self.path(&format!("{rel}/@{attr}"))
+        }
+    }
+
+    fn report(&mut self, rule: &'static str, rel: &str, a: &Attr<'_>, msg: String) {
+        let d = Diagnostic::error(rule, self.attr_path(rel, a.name), msg).at(a.off);
+        self.diags.push(d);
+    }
+
+    fn id<T: FromStr<Err = IdError>>(&mut self, rel: &str, a: &Attr<'_>) -> Option<T> {
+        match a.value.parse::<T>() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.report(e.kind.rule(), rel, a, format!("{}: {}", a.name, e));
+                None
+            }
+        }
+    }
+
+    fn num<T: TryFrom<u64>>(&mut self, rel: &str, a: &Attr<'_>) -> Option<T> {
+        match parse_decimal(&a.value)
+            .ok()
+            .and_then(|v| T::try_from(v).ok())
+        {
+            Some(v) => Some(v),
+            None => {
+                let msg = format!(
+                    "{}: invalid value '{}': expected a decimal number in range",
+                    a.name, a.value
+                );
+                self.report("value.number", rel, a, msg);
+                None
+            }
+        }
+    }
+
+    fn choice<T>(&mut self, rel: &str, a: &Attr<'_>, table: &[(&str, T)]) -> Option<T>
+    where
+        T: Copy,
+    {
+        if let Some((_, v)) = table.iter().find(|(k, _)| *k == a.value) {
+            return Some(*v);
+        }
+        let expected: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
+        let msg = format!(
+            "{}: invalid value '{}': expected one of {}",
+            a.name,
+            a.value,
+            expected.join(", ")
+        );
+        self.report("value.enum", rel, a, msg);
+        None
+    }
+
+    fn yes_no(&mut self, rel: &str, a: &Attr<'_>) -> Option<bool> {
+        self.choice(rel, a, &[("yes", true), ("no", false)])
+    }
+
+    fn on_off(&mut self, rel: &str, a: &Attr<'_>) -> Option<bool> {
+        self.choice(rel, a, &[("on", true), ("off", false)])
+    }
+
+    /// Keeps every attribute not in `known` as an extra of the element at `rel`.
+    fn keep_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
+        for a in attrs {
+            if !known.contains(&a.name) {
+                if let Ok(name) = XmlName::new(a.name) {
+                    ex.attributes.push(ExtraAttribute {
+                        element: rel.to_owned(),
+                        name,
+                        value: a.value.clone().into_owned(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Reads the children of the element at `rel` (whose start tag was just read) up to its end
+    /// tag. `f` reads known children whole; everything else is kept verbatim in `ex`.
+    fn children<F>(
+        &mut self,
+        rel: &str,
+        empty: bool,
+        ex: &mut Extras,
+        mut f: F,
+    ) -> Result<(), Fatal>
+    where
+        F: FnMut(&mut Self, &mut Extras, &BytesStart<'a>, bool) -> Result<Took, Fatal>,
+    {
+        if empty {
+            return Ok(());
+        }
+        let mut after: Option<&'static str> = None;
+        loop {
+            let (start, ev) = self.next()?;
+            let keep = match ev {
+                Event::Start(e) => match f(self, ex, &e, false)? {
+                    Took::Known(n) => {
+                        after = Some(n);
+                        false
+                    }
+                    Took::Unknown => {
+                        let end = e.to_end().into_owned();
+                        if let Err(err) = self.r.read_to_end(end.name()) {
+                            return Err(self.syntax(start, err));
+                        }
+                        true
+                    }
+                },
+                Event::Empty(e) => match f(self, ex, &e, true)? {
+                    Took::Known(n) => {
+                        after = Some(n);
+                        false
+                    }
+                    Took::Unknown => true,
+                },
+                Event::End(_) => return Ok(()),
+                Event::Text(t) => !t.iter().all(|b| b.is_ascii_whitespace()),
+                Event::GeneralRef(r) => {
+                    let known = matches!(r.resolve_char_ref(), Ok(Some(_)))
+                        || super::escape::predefined_entity(&r).is_some();
+                    if !known {
+                        return Err(self.syntax(
+                            start,
+                            format!("undefined entity '&{};'", String::from_utf8_lossy(&r)),
+                        ));
+                    }
+                    true
+                }
+                Event::CData(_) | Event::Comment(_) | Event::PI(_) => true,
+                Event::Decl(_) => {
+                    return Err(self.syntax(start, "xml declaration inside an element"))
+                }
+                Event::DocType(_) => return Err(self.syntax(start, "doctype inside an element")),
+                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+            };
+            if keep {
+                let raw = &self.src[start..self.pos()];
+                ex.elements.push(ExtraNode {
+                    parent: rel.to_owned(),
+                    after: after.map(str::to_owned),
+                    xml: RawXml::from_parsed(raw),
+                });
+            }
+        }
+    }
+
+    /// Reads an element's children when none of them is known.
+    fn opaque_children(&mut self, rel: &str, empty: bool, ex: &mut Extras) -> Result<(), Fatal> {
+        self.children(rel, empty, ex, |_, _, _, _| Ok(Took::Unknown))
+    }
+
+    // ----------------------------------------------------------------- documents
+
+    fn document(&mut self) -> Result<ParsedDocument, Fatal> {
+        let mut doc = ParsedDocument {
+            root: String::new(),
+            interfaces: Vec::new(),
+        };
+        loop {
+            let (start, ev) = self.next()?;
+            match ev {
+                Event::Start(e) | Event::Empty(e) => {
+                    let empty = self.src[start..self.pos()].ends_with("/>");
+                    let name = self.name_of(&e);
+                    if !doc.root.is_empty() && (doc.root != "interface" || name != "interface") {
+                        return Err(self.syntax(start, "more than one root element"));
+                    }
+                    match name {
+                        "interface" => {
+                            doc.root = "interface".into();
+                            let path = format!("interface[{}]", doc.interfaces.len() + 1);
+                            let p = self.interface(&e, empty, start, path)?;
+                            doc.interfaces.push(p);
+                        }
+                        "domain" => {
+                            doc.root = "domain".into();
+                            self.domain(empty, &mut doc)?;
+                        }
+                        "domstatus" => {
+                            doc.root = "domstatus".into();
+                            self.domstatus(empty, &mut doc)?;
+                        }
+                        other => {
+                            return Err(Diagnostic::error(
+                                "xml.root",
+                                "",
+                                format!(
+                                    "expected <domain>, <domstatus> or <interface> as root, \
+                                     found <{other}>"
+                                ),
+                            )
+                            .at(start))
+                        }
+                    }
+                }
+                Event::Text(t) => {
+                    if !t.iter().all(|b| b.is_ascii_whitespace()) {
+                        return Err(self.syntax(start, "text outside the root element"));
+                    }
+                }
+                Event::GeneralRef(_) | Event::CData(_) => {
+                    return Err(self.syntax(start, "text outside the root element"))
+                }
+                Event::End(_) => return Err(self.syntax(start, "unexpected end tag")),
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+                Event::DocType(_) => unreachable_doctype()?,
+                Event::Eof => break,
+            }
+        }
+        if doc.root.is_empty() {
+            return Err(self.syntax(self.src.len(), "no root element"));
+        }
+        Ok(doc)
+    }
+
+    /// Skips the rest of an element whose start tag was just read.
+    fn skip(&mut self, e: &BytesStart<'_>, start: usize) -> Result<(), Fatal> {
+        let end = e.to_end().into_owned();
+        self.r
+            .read_to_end(end.name())
+            .map(|_| ())
+            .map_err(|err| self.syntax(start, err))
+    }
+
+    fn domstatus(&mut self, empty: bool, doc: &mut ParsedDocument) -> Result<(), Fatal> {
+        if empty {
+            return Ok(());
+        }
+        loop {
+            let (start, ev) = self.next()?;
+            match ev {
+                Event::Start(e) if self.name_of(&e) == "domain" => self.domain(false, doc)?,
+                Event::Start(e) => self.skip(&e, start)?,
+                Event::End(_) => return Ok(()),
+                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+                _ => {}
+            }
+        }
+    }
+
+    fn domain(&mut self, empty: bool, doc: &mut ParsedDocument) -> Result<(), Fatal> {
+        if empty {
+            return Ok(());
+        }
+        loop {
+            let (start, ev) = self.next()?;
+            match ev {
+                Event::Start(e) if self.name_of(&e) == "devices" => self.devices(doc)?,
+                Event::Start(e) => self.skip(&e, start)?,
+                Event::End(_) => return Ok(()),
+                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+                _ => {}
+            }
+        }
+    }
+
+    fn devices(&mut self, doc: &mut ParsedDocument) -> Result<(), Fatal> {
+        loop {
+            let (start, ev) = self.next()?;
+            match ev {
+                Event::Start(e) if self.name_of(&e) == "interface" => {
+                    let path = format!("devices/interface[{}]", doc.interfaces.len() + 1);
+                    let p = self.interface(&e, false, start, path)?;
+                    doc.interfaces.push(p);
+                }
+                Event::Empty(e) if self.name_of(&e) == "interface" => {
+                    let path = format!("devices/interface[{}]", doc.interfaces.len() + 1);
+                    let p = self.interface(&e, true, start, path)?;
+                    doc.interfaces.push(p);
+                }
+                Event::Start(e) => self.skip(&e, start)?,
+                Event::End(_) => return Ok(()),
+                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+                _ => {}
+            }
+        }
+    }
+
+    // ----------------------------------------------------------------- interface
+
+    fn interface(
+        &mut self,
+        e: &BytesStart<'a>,
+        empty: bool,
+        start: usize,
+        path: String,
+    ) -> Result<ParsedInterface, Fatal> {
+        self.base = path;
+        let errors_before = self.diags.len();
+        let attrs = self.attrs(e)?;
+        let mut ex = Extras::default();
+        let ty = match find(&attrs, "type") {
+            Some(a) => a.value.clone().into_owned(),
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "interface.type-missing",
+                        self.path(""),
+                        "missing type attribute: expected <interface type='...'>",
+                    )
+                    .at(start),
+                );
+                String::new()
+            }
+        };
+        let mut iface = Interface::new(InterfaceKind::Ethernet);
+        let mut known: Vec<&str> = vec!["type", "trustGuestRxFilters"];
+        if let Some(a) = find(&attrs, "trustGuestRxFilters") {
+            iface.trust_guest_rx_filters = self.yes_no("", a);
+        }
+        if ty == "hostdev" {
+            known.push("managed");
+            if let Some(a) = find(&attrs, "managed") {
+                iface.managed = self.yes_no("", a);
+            }
+        }
+        Self::keep_attrs(&mut ex, "", &attrs, &known);
+
+        let mut source: Option<InterfaceKind> = None;
+        let mut tag_n = 0usize;
+        let _ = &mut tag_n;
+        self.children("", empty, &mut ex, |cx, ex, c, cempty| {
+            let name = cx.name_of(c);
+            match name {
+                "source" if source.is_none() => match cx.source(&ty, c, cempty, ex)? {
+                    Some(k) => {
+                        source = Some(k);
+                        Ok(Took::Known("source"))
+                    }
+                    None => Ok(Took::Unknown),
+                },
+                "mac" if iface.mac.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(addr) = find(&a, "address") else {
+                        return Ok(Took::Unknown);
+                    };
+                    iface.mac = cx.id("mac", addr);
+                    Self::keep_attrs(ex, "mac", &a, &["address"]);
+                    cx.opaque_children("mac", cempty, ex)?;
+                    Ok(Took::Known("mac"))
+                }
+                "vlan" if iface.vlan.is_none() => {
+                    iface.vlan = Some(cx.vlan(c, cempty, ex)?);
+                    Ok(Took::Known("vlan"))
+                }
+                "virtualport" if iface.virtualport.is_none() => {
+                    iface.virtualport = cx.virtualport(c, cempty, ex)?;
+                    Ok(Took::Known("virtualport"))
+                }
+                "bandwidth" if iface.bandwidth.is_none() => {
+                    iface.bandwidth = Some(cx.bandwidth(c, cempty, ex)?);
+                    Ok(Took::Known("bandwidth"))
+                }
+                "port" if iface.port_isolated.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(iso) = find(&a, "isolated") else {
+                        return Ok(Took::Unknown);
+                    };
+                    iface.port_isolated = cx.yes_no("port", iso);
+                    Self::keep_attrs(ex, "port", &a, &["isolated"]);
+                    cx.opaque_children("port", cempty, ex)?;
+                    Ok(Took::Known("port"))
+                }
+                "script" if iface.script.is_none() => {
+                    cx.simple(c, cempty, ex, "script", "path", |_, _, v| {
+                        iface.script = Some(v.into_owned())
+                    })
+                }
+                "downscript" if iface.downscript.is_none() => {
+                    cx.simple(c, cempty, ex, "downscript", "path", |_, _, v| {
+                        iface.downscript = Some(v.into_owned())
+                    })
+                }
+                "target" if iface.target.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let mut t = Target::default();
+                    if let Some(d) = find(&a, "dev") {
+                        t.dev = cx.id::<DeviceName>("target", d);
+                    }
+                    if let Some(m) = find(&a, "managed") {
+                        t.managed = cx.yes_no("target", m);
+                    }
+                    Self::keep_attrs(ex, "target", &a, &["dev", "managed"]);
+                    cx.opaque_children("target", cempty, ex)?;
+                    iface.target = Some(t);
+                    Ok(Took::Known("target"))
+                }
+                "model" if iface.model.is_none() => {
+                    cx.simple(c, cempty, ex, "model", "type", |_, _, v| {
+                        iface.model = Some(v.into_owned())
+                    })
+                }
+                "driver" if iface.driver.is_none() => {
+                    iface.driver = Some(cx.driver(c, cempty, ex)?);
+                    Ok(Took::Known("driver"))
+                }
+                "backend" if iface.backend.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let b = Backend {
+                        backend_type: find(&a, "type").map(|v| v.value.clone().into_owned()),
+                        tap: find(&a, "tap").map(|v| v.value.clone().into_owned()),
+                        vhost: find(&a, "vhost").map(|v| v.value.clone().into_owned()),
+                    };
+                    Self::keep_attrs(ex, "backend", &a, &["type", "tap", "vhost"]);
+                    cx.opaque_children("backend", cempty, ex)?;
+                    iface.backend = Some(b);
+                    Ok(Took::Known("backend"))
+                }
+                "filterref" if iface.filterref.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(f) = find(&a, "filter") else {
+                        return Ok(Took::Unknown);
+                    };
+                    let mut fr = FilterRef {
+                        filter: f.value.clone().into_owned(),
+                        parameters: Vec::new(),
+                    };
+                    Self::keep_attrs(ex, "filterref", &a, &["filter"]);
+                    cx.children("filterref", cempty, ex, |cx, ex, p, pempty| {
+                        if cx.name_of(p) != "parameter" {
+                            return Ok(Took::Unknown);
+                        }
+                        let a = cx.attrs(p)?;
+                        let (Some(n), Some(v)) = (find(&a, "name"), find(&a, "value")) else {
+                            return Ok(Took::Unknown);
+                        };
+                        fr.parameters.push(FilterParameter {
+                            name: n.value.clone().into_owned(),
+                            value: v.value.clone().into_owned(),
+                        });
+                        let rel = format!("filterref/parameter[{}]", fr.parameters.len());
+                        Self::keep_attrs(ex, &rel, &a, &["name", "value"]);
+                        cx.opaque_children(&rel, pempty, ex)?;
+                        Ok(Took::Known("parameter"))
+                    })?;
+                    iface.filterref = Some(fr);
+                    Ok(Took::Known("filterref"))
+                }
+                "teaming" if iface.teaming.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(t) = find(&a, "type") else {
+                        return Ok(Took::Unknown);
+                    };
+                    let tt = cx.choice(
+                        "teaming",
+                        t,
+                        &[
+                            ("persistent", TeamingType::Persistent),
+                            ("transient", TeamingType::Transient),
+                        ],
+                    );
+                    if let Some(tt) = tt {
+                        iface.teaming = Some(Teaming {
+                            teaming_type: tt,
+                            persistent: find(&a, "persistent")
+                                .map(|v| v.value.clone().into_owned()),
+                        });
+                    }
+                    Self::keep_attrs(ex, "teaming", &a, &["type", "persistent"]);
+                    cx.opaque_children("teaming", cempty, ex)?;
+                    Ok(Took::Known("teaming"))
+                }
+                "link" if iface.link.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(s) = find(&a, "state") else {
+                        return Ok(Took::Unknown);
+                    };
+                    iface.link = cx.choice(
+                        "link",
+                        s,
+                        &[("up", LinkState::Up), ("down", LinkState::Down)],
+                    );
+                    Self::keep_attrs(ex, "link", &a, &["state"]);
+                    cx.opaque_children("link", cempty, ex)?;
+                    Ok(Took::Known("link"))
+                }
+                "mtu" if iface.mtu.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(s) = find(&a, "size") else {
+                        return Ok(Took::Unknown);
+                    };
+                    iface.mtu = cx.num("mtu", s);
+                    Self::keep_attrs(ex, "mtu", &a, &["size"]);
+                    cx.opaque_children("mtu", cempty, ex)?;
+                    Ok(Took::Known("mtu"))
+                }
+                "coalesce" if iface.coalesce.is_none() => {
+                    iface.coalesce = Some(cx.coalesce(cempty, ex)?);
+                    Ok(Took::Known("coalesce"))
+                }
+                "boot" if iface.boot.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(o) = find(&a, "order") else {
+                        return Ok(Took::Unknown);
+                    };
+                    iface.boot = cx.num("boot", o);
+                    Self::keep_attrs(ex, "boot", &a, &["order"]);
+                    cx.opaque_children("boot", cempty, ex)?;
+                    Ok(Took::Known("boot"))
+                }
+                "alias" if iface.alias.is_none() => {
+                    cx.simple(c, cempty, ex, "alias", "name", |_, _, v| {
+                        iface.alias = Some(v.into_owned())
+                    })
+                }
+                "rom" if iface.rom.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let mut rom = Rom::default();
+                    if let Some(b) = find(&a, "bar") {
+                        rom.bar = cx.on_off("rom", b);
+                    }
+                    if let Some(en) = find(&a, "enabled") {
+                        rom.enabled = cx.yes_no("rom", en);
+                    }
+                    rom.file = find(&a, "file").map(|v| v.value.clone().into_owned());
+                    Self::keep_attrs(ex, "rom", &a, &["bar", "file", "enabled"]);
+                    cx.opaque_children("rom", cempty, ex)?;
+                    iface.rom = Some(rom);
+                    Ok(Took::Known("rom"))
+                }
+                "address" if iface.address.is_none() => {
+                    let a = cx.attrs(c)?;
+                    let Some(t) = find(&a, "type") else {
+                        return Ok(Took::Unknown);
+                    };
+                    if t.value == "pci" {
+                        let p = cx.pci("address", &a, true);
+                        Self::keep_attrs(
+                            ex,
+                            "address",
+                            &a,
+                            &["type", "domain", "bus", "slot", "function", "multifunction"],
+                        );
+                        if let Some(p) = p {
+                            let multifunction = match find(&a, "multifunction") {
+                                Some(m) => cx.on_off("address", m),
+                                None => None,
+                            };
+                            iface.address = Some(DeviceAddress::Pci(GuestPciAddress {
+                                domain: p.domain,
+                                bus: p.bus,
+                                slot: p.slot,
+                                function: p.function,
+                                multifunction,
+                            }));
+                        }
+                    } else {
+                        iface.address = Some(DeviceAddress::Other {
+                            address_type: t.value.clone().into_owned(),
+                        });
+                        Self::keep_attrs(ex, "address", &a, &["type"]);
+                    }
+                    cx.opaque_children("address", cempty, ex)?;
+                    Ok(Took::Known("address"))
+                }
+                _ => Ok(Took::Unknown),
+            }
+        })?;
+        let end = self.pos();
+
+        iface.kind = match (ty.as_str(), source) {
+            (_, Some(k)) => k,
+            ("ethernet", None) => InterfaceKind::Ethernet,
+            ("user", None) => InterfaceKind::User,
+            ("vhostuser", None) => InterfaceKind::VhostUser(VhostUserSource::default()),
+            ("", None) => InterfaceKind::Ethernet,
+            (t, None) if !InterfaceKind::is_modelled(t) => InterfaceKind::Other(OtherKind {
+                type_name: t.to_owned(),
+            }),
+            (t, None) => {
+                let what = match t {
+                    "bridge" => "a <source bridge='...'/>",
+                    "network" => "a <source network='...'/>",
+                    "direct" => "a <source dev='...'/>",
+                    "hostdev" => "a <source> with a pci <address/>",
+                    _ => "a <source dev='...'/>",
+                };
+                self.diags.push(
+                    Diagnostic::error(
+                        "source.missing",
+                        self.path(""),
+                        format!("interface type='{t}' requires {what}"),
+                    )
+                    .at(start),
+                );
+                InterfaceKind::Ethernet
+            }
+        };
+        iface.extras = ex;
+        let _ = errors_before;
+        Ok(ParsedInterface {
+            interface: iface,
+            span: start..end,
+            path: std::mem::take(&mut self.base),
+        })
+    }
+
+    /// An element whose one known attribute is `attr` (model, alias, script, ...). Without that
+    /// attribute the element is kept verbatim.
+    fn simple(
+        &mut self,
+        c: &BytesStart<'a>,
+        empty: bool,
+        ex: &mut Extras,
+        rel: &'static str,
+        attr: &'static str,
+        mut set: impl FnMut(&mut Self, &Attr<'a>, Cow<'a, str>),
+    ) -> Result<Took, Fatal> {
+        let a = self.attrs(c)?;
+        let Some(v) = find(&a, attr) else {
+            return Ok(Took::Unknown);
+        };
+        set(self, v, v.value.clone());
+        Self::keep_attrs(ex, rel, &a, &[attr]);
+        self.opaque_children(rel, empty, ex)?;
+        Ok(Took::Known(rel))
+    }
+
+    fn pci(&mut self, rel: &str, a: &[Attr<'_>], lenient_missing: bool) -> Option<PciAddress> {
+        let _ = lenient_missing;
+        let mut parts = [0u64; 4];
+        let mut ok = true;
+        for (i, (name, kind)) in [
+            ("domain", IdErrorKind::PciDomainRange),
+            ("bus", IdErrorKind::PciBusRange),
+            ("slot", IdErrorKind::PciSlotRange),
+            ("function", IdErrorKind::PciFunctionRange),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(v) = find(a, name) {
+                match PciAddress::parse_part(kind, &v.value) {
+                    Ok(n) => parts[i] = n,
+                    Err(e) => {
+                        self.report(e.kind.rule(), rel, v, format!("{name}: {e}"));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        PciAddress::new(parts[0], parts[1], parts[2], parts[3]).ok()
+    }
+
+    fn source(
+        &mut self,
+        ty: &str,
+        c: &BytesStart<'a>,
+        empty: bool,
+        ex: &mut Extras,
+    ) -> Result<Option<InterfaceKind>, Fatal> {
+        let a = self.attrs(c)?;
+        let at = self.offset_of(c.as_ref()).unwrap_or(0);
+        let missing = |cx: &mut Self, what: &str| {
+            let d = Diagnostic::error(
+                "source.missing",
+                cx.path("source"),
+                format!("interface type='{ty}' requires {what} on <source>"),
+            )
+            .at(at);
+            cx.diags.push(d);
+        };
+        let kind = match ty {
+            "bridge" => {
+                let br = match find(&a, "bridge") {
+                    Some(b) => self.id::<DeviceName>("source", b),
+                    None => {
+                        missing(self, "a bridge attribute");
+                        None
+                    }
+                };
+                Self::keep_attrs(ex, "source", &a, &["bridge"]);
+                self.opaque_children("source", empty, ex)?;
+                br.map(|bridge| InterfaceKind::Bridge(BridgeSource { bridge }))
+            }
+            "network" => {
+                let net = find(&a, "network").map(|n| n.value.clone().into_owned());
+                if net.is_none() {
+                    missing(self, "a network attribute");
+                }
+                let portid = match find(&a, "portid") {
+                    Some(p) => self.id("source", p),
+                    None => None,
+                };
+                let portgroup = find(&a, "portgroup").map(|p| p.value.clone().into_owned());
+                Self::keep_attrs(ex, "source", &a, &["network", "portgroup", "portid"]);
+                self.opaque_children("source", empty, ex)?;
+                net.map(|network| {
+                    InterfaceKind::Network(NetworkSource {
+                        network,
+                        portgroup,
+                        portid,
+                    })
+                })
+            }
+            "direct" => {
+                let dev = match find(&a, "dev") {
+                    Some(d) => self.id::<DeviceName>("source", d),
+                    None => {
+                        missing(self, "a dev attribute");
+                        None
+                    }
+                };
+                let mode = match find(&a, "mode") {
+                    Some(m) => {
+                        let table = [
+                            ("vepa", DirectMode::Vepa),
+                            ("bridge", DirectMode::Bridge),
+                            ("private", DirectMode::Private),
+                            ("passthrough", DirectMode::Passthrough),
+                        ];
+                        match self.choice("source", m, &table) {
+                            Some(v) => Some(v),
+                            None => {
+                                // Reported under the direct-mode rule, not the generic one.
+                                if let Some(d) = self.diags.last_mut() {
+                                    d.rule = "direct.mode";
+                                }
+                                None
+                            }
+                        }
+                    }
+                    None => None,
+                };
+                Self::keep_attrs(ex, "source", &a, &["dev", "mode"]);
+                self.opaque_children("source", empty, ex)?;
+                dev.map(|dev| InterfaceKind::Direct(DirectSource { dev, mode }))
+            }
+            "vdpa" => {
+                let dev = find(&a, "dev").map(|d| d.value.clone().into_owned());
+                if dev.is_none() {
+                    missing(self, "a dev attribute");
+                }
+                Self::keep_attrs(ex, "source", &a, &["dev"]);
+                self.opaque_children("source", empty, ex)?;
+                dev.map(|dev| InterfaceKind::Vdpa(VdpaSource { dev }))
+            }
+            "vhostuser" => {
+                if let Some(t) = find(&a, "type") {
+                    if t.value != "unix" {
+                        let msg = format!(
+                            "type: invalid value '{}': expected unix (the only vhost-user \
+                             socket type)",
+                            t.value
+                        );
+                        self.report("vhostuser.socket-type", "source", t, msg);
+                    }
+                }
+                let path = find(&a, "path").map(|p| p.value.clone().into_owned());
+                let mode = match find(&a, "mode") {
+                    Some(m) => self.choice(
+                        "source",
+                        m,
+                        &[
+                            ("client", VhostUserMode::Client),
+                            ("server", VhostUserMode::Server),
+                        ],
+                    ),
+                    None => None,
+                };
+                Self::keep_attrs(ex, "source", &a, &["type", "path", "mode"]);
+                let mut reconnect = None;
+                self.children("source", empty, ex, |cx, ex, r, rempty| {
+                    if cx.name_of(r) != "reconnect" || reconnect.is_some() {
+                        return Ok(Took::Unknown);
+                    }
+                    let ra = cx.attrs(r)?;
+                    let Some(en) = find(&ra, "enabled") else {
+                        return Ok(Took::Unknown);
+                    };
+                    let rel = "source/reconnect";
+                    let enabled = cx.yes_no(rel, en);
+                    let timeout = match find(&ra, "timeout") {
+                        Some(t) => cx.num(rel, t),
+                        None => None,
+                    };
+                    Self::keep_attrs(ex, rel, &ra, &["enabled", "timeout"]);
+                    cx.opaque_children(rel, rempty, ex)?;
+                    reconnect = Some(enabled.map(|enabled| Reconnect { enabled, timeout }));
+                    Ok(Took::Known("reconnect"))
+                })?;
+                Some(InterfaceKind::VhostUser(VhostUserSource {
+                    path,
+                    mode,
+                    reconnect: reconnect.flatten(),
+                }))
+            }
+            "hostdev" => {
+                Self::keep_attrs(ex, "source", &a, &[]);
+                let mut addr: Option<Option<PciAddress>> = None;
+                self.children("source", empty, ex, |cx, ex, c, cempty| {
+                    if cx.name_of(c) != "address" || addr.is_some() {
+                        return Ok(Took::Unknown);
+                    }
+                    let aa = cx.attrs(c)?;
+                    let rel = "source/address";
+                    match find(&aa, "type") {
+                        Some(t) if t.value == "pci" => {}
+                        Some(t) => {
+                            let msg = format!(
+                                "type: invalid value '{}': a hostdev interface needs a pci address",
+                                t.value
+                            );
+                            cx.report("hostdev.address-type", rel, t, msg);
+                        }
+                        None => return Ok(Took::Unknown),
+                    }
+                    addr = Some(cx.pci(rel, &aa, true));
+                    Self::keep_attrs(ex, rel, &aa, &["type", "domain", "bus", "slot", "function"]);
+                    cx.opaque_children(rel, cempty, ex)?;
+                    Ok(Took::Known("address"))
+                })?;
+                match addr {
+                    Some(Some(address)) => Some(InterfaceKind::Hostdev(HostdevSource { address })),
+                    Some(None) => None,
+                    None => {
+                        missing(self, "a pci <address/>");
+                        None
+                    }
+                }
+            }
+            _ => return Ok(None),
+        };
+        // A source that was read but was invalid still counts as the source (errors recorded).
+        Ok(Some(kind.unwrap_or(InterfaceKind::Ethernet)))
+    }
+
+    fn vlan(&mut self, c: &BytesStart<'a>, empty: bool, ex: &mut Extras) -> Result<Vlan, Fatal> {
+        let a = self.attrs(c)?;
+        let mut vlan = Vlan::default();
+        if let Some(t) = find(&a, "trunk") {
+            vlan.trunk = self.yes_no("vlan", t);
+        }
+        Self::keep_attrs(ex, "vlan", &a, &["trunk"]);
+        let mut n = 0usize;
+        self.children("vlan", empty, ex, |cx, ex, t, tempty| {
+            if cx.name_of(t) != "tag" {
+                return Ok(Took::Unknown);
+            }
+            let ta = cx.attrs(t)?;
+            let Some(id) = find(&ta, "id") else {
+                return Ok(Took::Unknown);
+            };
+            n += 1;
+            let rel = format!("vlan/tag[{n}]");
+            let id = cx.id(&rel, id);
+            let native_mode = match find(&ta, "nativeMode") {
+                Some(m) => cx.choice(
+                    &rel,
+                    m,
+                    &[
+                        ("tagged", NativeMode::Tagged),
+                        ("untagged", NativeMode::Untagged),
+                    ],
+                ),
+                None => None,
+            };
+            if let Some(id) = id {
+                vlan.tags.push(VlanTagSpec { id, native_mode });
+            }
+            Self::keep_attrs(ex, &rel, &ta, &["id", "nativeMode"]);
+            cx.opaque_children(&rel, tempty, ex)?;
+            Ok(Took::Known("tag"))
+        })?;
+        Ok(vlan)
+    }
+
+    fn virtualport(
+        &mut self,
+        c: &BytesStart<'a>,
+        empty: bool,
+        ex: &mut Extras,
+    ) -> Result<Option<VirtualPort>, Fatal> {
+        let a = self.attrs(c)?;
+        let ty = find(&a, "type").map(|t| (t.value.clone().into_owned(), t.off));
+        Self::keep_attrs(ex, "virtualport", &a, &["type"]);
+        let mut params: Option<Untyped> = None;
+        let mut given: Vec<(&'static str, usize)> = Vec::new();
+        self.children("virtualport", empty, ex, |cx, ex, p, pempty| {
+            if cx.name_of(p) != "parameters" || params.is_some() {
+                return Ok(Took::Unknown);
+            }
+            let rel = "virtualport/parameters";
+            let pa = cx.attrs(p)?;
+            let mut u = Untyped::default();
+            for attr in &pa {
+                let name: &'static str = match attr.name {
+                    "managerid" => {
+                        u.managerid = cx.id(rel, attr);
+                        "managerid"
+                    }
+                    "typeid" => {
+                        u.typeid = cx.id(rel, attr);
+                        "typeid"
+                    }
+                    "typeidversion" => {
+                        u.typeidversion = cx.id(rel, attr);
+                        "typeidversion"
+                    }
+                    "instanceid" => {
+                        u.instanceid = cx.id(rel, attr);
+                        "instanceid"
+                    }
+                    "interfaceid" => {
+                        u.interfaceid = cx.id(rel, attr);
+                        "interfaceid"
+                    }
+                    "profileid" => {
+                        u.profileid = cx.id(rel, attr);
+                        "profileid"
+                    }
+                    _ => continue,
+                };
+                given.push((name, attr.off));
+            }
+            Self::keep_attrs(
+                ex,
+                rel,
+                &pa,
+                &[
+                    "managerid",
+                    "typeid",
+                    "typeidversion",
+                    "instanceid",
+                    "interfaceid",
+                    "profileid",
+                ],
+            );
+            cx.opaque_children(rel, pempty, ex)?;
+            params = Some(u);
+            Ok(Took::Known("parameters"))
+        })?;
+        let u = params.unwrap_or_default();
+        let allowed: &[&str] = match ty.as_ref().map(|(t, _)| t.as_str()) {
+            None => return Ok(Some(VirtualPort::Untyped(u))),
+            Some("802.1Qbg") => &["managerid", "typeid", "typeidversion", "instanceid"],
+            Some("802.1Qbh") => &["profileid"],
+            Some("openvswitch") => &["interfaceid", "profileid"],
+            Some("midonet") => &["interfaceid"],
+            Some(other) => {
+                let (_, off) = ty
+                    .as_ref()
+                    .map_or((String::new(), 0), |(s, o)| (s.clone(), *o));
+                self.diags.push(
+                    Diagnostic::error(
+                        "virtualport.type",
+                        self.path("virtualport/@type"),
+                        format!(
+                            "unknown virtualport type '{other}': expected 802.1Qbg, 802.1Qbh, \
+                             openvswitch or midonet"
+                        ),
+                    )
+                    .at(off),
+                );
+                return Ok(None);
+            }
+        };
+        let tname = ty.as_ref().map_or("", |(t, _)| t.as_str());
+        for (name, off) in &given {
+            if !allowed.contains(name) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "virtualport.extra-parameter",
+                        self.path(&format!("virtualport/parameters/@{name}")),
+                        format!(
+                            "{name} is not a parameter of a {tname} virtualport: expected only {}",
+                            allowed.join(", ")
+                        ),
+                    )
+                    .at(*off),
+                );
+            }
+        }
+        Ok(Some(match tname {
+            "802.1Qbg" => VirtualPort::Qbg(Qbg {
+                managerid: u.managerid,
+                typeid: u.typeid,
+                typeidversion: u.typeidversion,
+                instanceid: u.instanceid,
+            }),
+            "802.1Qbh" => VirtualPort::Qbh(Qbh {
+                profileid: u.profileid,
+            }),
+            "openvswitch" => VirtualPort::OpenVSwitch(OpenVSwitch {
+                interfaceid: u.interfaceid,
+                profileid: u.profileid,
+            }),
+            _ => VirtualPort::Midonet(Midonet {
+                interfaceid: u.interfaceid,
+            }),
+        }))
+    }
+
+    fn bandwidth(
+        &mut self,
+        c: &BytesStart<'a>,
+        empty: bool,
+        ex: &mut Extras,
+    ) -> Result<Bandwidth, Fatal> {
+        let a = self.attrs(c)?;
+        Self::keep_attrs(ex, "bandwidth", &a, &[]);
+        let mut bw = Bandwidth::default();
+        self.children("bandwidth", empty, ex, |cx, ex, d, dempty| {
+            let (rel, name) = match cx.name_of(d) {
+                "inbound" if bw.inbound.is_none() => ("bandwidth/inbound", "inbound"),
+                "outbound" if bw.outbound.is_none() => ("bandwidth/outbound", "outbound"),
+                _ => return Ok(Took::Unknown),
+            };
+            let da = cx.attrs(d)?;
+            let mut rate = Rate::default();
+            for attr in &da {
+                match attr.name {
+                    "average" => rate.average = cx.num(rel, attr),
+                    "peak" => rate.peak = cx.num(rel, attr),
+                    "burst" => rate.burst = cx.num(rel, attr),
+                    "floor" => rate.floor = cx.num(rel, attr),
+                    _ => {}
+                }
+            }
+            Self::keep_attrs(ex, rel, &da, &["average", "peak", "burst", "floor"]);
+            cx.opaque_children(rel, dempty, ex)?;
+            if name == "inbound" {
+                bw.inbound = Some(rate);
+                Ok(Took::Known("inbound"))
+            } else {
+                bw.outbound = Some(rate);
+                Ok(Took::Known("outbound"))
+            }
+        })?;
+        Ok(bw)
+    }
+
+    fn driver(
+        &mut self,
+        c: &BytesStart<'a>,
+        empty: bool,
+        ex: &mut Extras,
+    ) -> Result<Driver, Fatal> {
+        let a = self.attrs(c)?;
+        let mut d = Driver::default();
+        let rel = "driver";
+        for attr in &a {
+            match attr.name {
+                "name" => d.name = Some(attr.value.clone().into_owned()),
+                "txmode" => d.txmode = Some(attr.value.clone().into_owned()),
+                "queues" => d.queues = self.num(rel, attr),
+                "rx_queue_size" => d.rx_queue_size = self.num(rel, attr),
+                "tx_queue_size" => d.tx_queue_size = self.num(rel, attr),
+                "ioeventfd" => d.ioeventfd = self.on_off(rel, attr),
+                "event_idx" => d.event_idx = self.on_off(rel, attr),
+                "packed" => d.packed = self.on_off(rel, attr),
+                "iommu" => d.iommu = self.on_off(rel, attr),
+                "ats" => d.ats = self.on_off(rel, attr),
+                "rss" => d.rss = self.on_off(rel, attr),
+                "rss_hash_report" => d.rss_hash_report = self.on_off(rel, attr),
+                _ => {}
+            }
+        }
+        Self::keep_attrs(
+            ex,
+            rel,
+            &a,
+            &[
+                "name",
+                "txmode",
+                "queues",
+                "rx_queue_size",
+                "tx_queue_size",
+                "ioeventfd",
+                "event_idx",
+                "packed",
+                "iommu",
+                "ats",
+                "rss",
+                "rss_hash_report",
+            ],
+        );
+        self.children(rel, empty, ex, |cx, ex, o, oempty| match cx.name_of(o) {
+            "host" if d.host.is_none() => {
+                let rel = "driver/host";
+                let oa = cx.attrs(o)?;
+                let mut h = HostOffloads::default();
+                for attr in &oa {
+                    match attr.name {
+                        "csum" => h.csum = cx.on_off(rel, attr),
+                        "gso" => h.gso = cx.on_off(rel, attr),
+                        "tso4" => h.tso4 = cx.on_off(rel, attr),
+                        "tso6" => h.tso6 = cx.on_off(rel, attr),
+                        "ecn" => h.ecn = cx.on_off(rel, attr),
+                        "ufo" => h.ufo = cx.on_off(rel, attr),
+                        "mrg_rxbuf" => h.mrg_rxbuf = cx.on_off(rel, attr),
+                        _ => {}
+                    }
+                }
+                Self::keep_attrs(
+                    ex,
+                    rel,
+                    &oa,
+                    &["csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf"],
+                );
+                cx.opaque_children(rel, oempty, ex)?;
+                d.host = Some(h);
+                Ok(Took::Known("host"))
+            }
+            "guest" if d.guest.is_none() => {
+                let rel = "driver/guest";
+                let oa = cx.attrs(o)?;
+                let mut g = GuestOffloads::default();
+                for attr in &oa {
+                    match attr.name {
+                        "csum" => g.csum = cx.on_off(rel, attr),
+                        "tso4" => g.tso4 = cx.on_off(rel, attr),
+                        "tso6" => g.tso6 = cx.on_off(rel, attr),
+                        "ecn" => g.ecn = cx.on_off(rel, attr),
+                        "ufo" => g.ufo = cx.on_off(rel, attr),
+                        _ => {}
+                    }
+                }
+                Self::keep_attrs(ex, rel, &oa, &["csum", "tso4", "tso6", "ecn", "ufo"]);
+                cx.opaque_children(rel, oempty, ex)?;
+                d.guest = Some(g);
+                Ok(Took::Known("guest"))
+            }
+            _ => Ok(Took::Unknown),
+        })?;
+        Ok(d)
+    }
+
+    fn coalesce(&mut self, empty: bool, ex: &mut Extras) -> Result<Coalesce, Fatal> {
+        let mut co = Coalesce::default();
+        let mut rx_seen = false;
+        self.children("coalesce", empty, ex, |cx, ex, rx, rxempty| {
+            if cx.name_of(rx) != "rx" || rx_seen {
+                return Ok(Took::Unknown);
+            }
+            rx_seen = true;
+            let ra = cx.attrs(rx)?;
+            Self::keep_attrs(ex, "coalesce/rx", &ra, &[]);
+            let mut frames_seen = false;
+            cx.children("coalesce/rx", rxempty, ex, |cx, ex, f, fempty| {
+                if cx.name_of(f) != "frames" || frames_seen {
+                    return Ok(Took::Unknown);
+                }
+                frames_seen = true;
+                let rel = "coalesce/rx/frames";
+                let fa = cx.attrs(f)?;
+                if let Some(m) = find(&fa, "max") {
+                    co.rx_max_frames = cx.num(rel, m);
+                }
+                Self::keep_attrs(ex, rel, &fa, &["max"]);
+                cx.opaque_children(rel, fempty, ex)?;
+                Ok(Took::Known("frames"))
+            })?;
+            Ok(Took::Known("rx"))
+        })?;
+        Ok(co)
+    }
+}
+
+fn unreachable_doctype() -> Result<(), Fatal> {
+    // `next` turns DOCTYPE into an error before any caller sees it.
+    Err(Diagnostic::error(
+        "xml.doctype",
+        "",
+        "doctype is not accepted",
+    ))
+}
+
+/// Attribute value normalisation (line ends and white space become spaces) and unescaping.
+fn normalize_attr(raw: &str) -> Result<Cow<'_, str>, String> {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r' | b'<'))
+    {
+        return Ok(Cow::Borrowed(raw));
+    }
+    if raw.contains('<') {
+        return Err("'<' is not allowed in an attribute value".into());
+    }
+    let spaced = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
+    let out = quick_xml::escape::unescape(&spaced).map_err(|e| e.to_string())?;
+    if let Some(c) = out.chars().find(|&c| !is_xml_char(c)) {
+        return Err(format!(
+            "character reference to U+{:04X}, which xml does not allow",
+            c as u32
+        ));
+    }
+    Ok(Cow::Owned(out.into_owned()))
+}
