@@ -189,7 +189,7 @@ mod tests {
     #[test]
     fn human_rendering_has_a_caret() {
         let src = "<a>\n  <b x='1'/>\n</a>";
-        let d = Diagnostic::error("t.rule", "a/b/@x", "bad x").at(8);
+        let d = Diagnostic::error("t.rule", "a/b/@x", "bad x").at(src.find("x=").unwrap());
         let out = render_human(Some(src), "f.xml", &d);
         assert!(
             out.starts_with("f.xml:2:6: error[t.rule] a/b/@x: bad x\n"),

@@ -92,6 +92,9 @@ fn check_attrs(e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
             ));
         }
         seen.push(key);
+        if a.value.contains(&b'<') {
+            return Err("'<' is not allowed in an attribute value".into());
+        }
         a.unescape_value().map_err(|e| e.to_string())?;
     }
     Ok(())
