@@ -1,1 +1,157 @@
-//! rules
+//! The catalog of rules: every finding vifxml reports carries one of these stable ids.
+//!
+//! `vifxml rules` prints this table. Rules marked *start* are ones libvirt accepts when the
+//! domain is defined but that fail, or silently do nothing, when the guest starts.
+
+use serde::Serialize;
+
+use crate::diag::Severity;
+
+/// One rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Stable id.
+    pub id: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// When it is checked: `parse` (reading XML or a spec) or `validate` (the model).
+    pub phase: &'static str,
+    /// What libvirt does with input that breaks it: `define` (refused when defined), `start`
+    /// (accepted at define, fails or is ignored when the guest starts), `schema` (refused by
+    /// libvirt's RelaxNG schema), `qemu` (refused by the QEMU driver), or `advice`.
+    pub libvirt: &'static str,
+    /// One-line summary.
+    pub summary: &'static str,
+}
+
+const E: Severity = Severity::Error;
+const W: Severity = Severity::Warning;
+
+macro_rules! rules {
+    ($($id:literal $sev:ident $phase:literal $lv:literal $sum:literal;)*) => {
+        /// Every rule, in a stable order.
+        pub const RULES: &[Rule] = &[
+            $(Rule { id: $id, severity: $sev, phase: $phase, libvirt: $lv, summary: $sum },)*
+        ];
+    };
+}
+
+rules! {
+    "xml.syntax" E "parse" "define" "malformed xml, undefined entity or character xml does not allow";
+    "xml.doctype" E "parse" "define" "doctype and entity declarations are refused";
+    "xml.too-large" E "parse" "define" "document larger than the size limit (10 MiB)";
+    "xml.root" E "parse" "define" "root element is not <domain>, <domstatus> or <interface>";
+    "spec.syntax" E "parse" "advice" "spec is not valid json or yaml";
+    "spec.shape" E "parse" "advice" "spec is not an interface object or an array of them";
+    "spec.invalid" E "parse" "advice" "spec field has the wrong name, type or value";
+    "spec.too-large" E "parse" "advice" "spec larger than the size limit (10 MiB)";
+    "interface.type-missing" E "parse" "define" "<interface> without a type attribute";
+    "source.missing" E "parse" "define" "interface type needs a <source> with its required attribute";
+    "value.number" E "parse" "define" "attribute is not a number in range";
+    "value.enum" E "parse" "define" "attribute is not one of its allowed words";
+    "mac.syntax" E "parse" "define" "mac address is not six hex groups";
+    "mac.multicast" E "parse" "define" "mac address is multicast (first octet odd)";
+    "uuid.syntax" E "parse" "define" "instanceid, interfaceid or portid is not a uuid";
+    "name.syntax" E "parse" "schema" "device name is empty or uses characters outside [a-zA-Z0-9_.-\\:/]";
+    "direct.mode" E "parse" "define" "direct mode is not vepa, bridge, private or passthrough (case-sensitive)";
+    "vhostuser.socket-type" E "parse" "define" "vhost-user source type is not unix";
+    "hostdev.address-type" E "parse" "define" "hostdev source address is not a pci address";
+    "pci.domain-range" E "parse" "define" "pci domain above 0xffff";
+    "pci.bus-range" E "parse" "define" "pci bus above 0xff";
+    "pci.slot-range" E "parse" "define" "pci slot above 0x1f";
+    "pci.function-range" E "parse" "define" "pci function above 7";
+    "vlan.tag-range" E "parse" "define" "vlan tag above 4095";
+    "virtualport.type" E "parse" "define" "unknown virtualport type";
+    "virtualport.extra-parameter" E "parse" "define" "parameter that the virtualport type does not take";
+    "virtualport.managerid-range" E "parse" "define" "802.1Qbg managerid above 255";
+    "virtualport.typeid-range" E "parse" "define" "802.1Qbg typeid above 0xffffff";
+    "virtualport.typeidversion-range" E "parse" "define" "802.1Qbg typeidversion above 255";
+    "virtualport.profileid-length" E "parse" "define" "profileid empty or longer than 39 bytes";
+    "virtualport.placement" E "validate" "start" "virtualport type not usable on this interface type";
+    "virtualport.untyped" E "validate" "define" "untyped virtualport outside a network interface";
+    "virtualport.incomplete" E "validate" "define" "virtualport lacks a parameter its type needs here";
+    "virtualport.managerid-reserved" W "validate" "advice" "802.1Qbg managerid 0 is reserved by IEEE";
+    "vlan.placement" E "validate" "start" "vlan tags on an interface type that cannot apply them";
+    "vlan.plain-bridge" W "validate" "start" "vlan on a plain linux bridge needs libvirt 11.0 or later";
+    "vlan.empty" E "validate" "schema" "<vlan> without a tag";
+    "vlan.trunk" E "validate" "define" "several tags with trunk='no'";
+    "vlan.native-mode" E "validate" "define" "more than one tag with nativeMode";
+    "bandwidth.rate-required" E "validate" "define" "bandwidth direction without average (or floor)";
+    "bandwidth.range" E "validate" "schema" "bandwidth value outside 1..=4294967295";
+    "bandwidth.floor" E "validate" "define" "floor outside an inbound rate of a network interface";
+    "bandwidth.placement" E "validate" "start" "bandwidth on hostdev or vhost-user, where it is not applied";
+    "mtu.placement" E "validate" "start" "mtu on a direct (macvtap) interface";
+    "mtu.range" E "validate" "schema" "mtu above 65535";
+    "vhostuser.model" E "validate" "define" "vhost-user without a virtio model";
+    "vhostuser.path" E "validate" "define" "vhost-user socket path missing or not absolute";
+    "vhostuser.mode" E "validate" "define" "vhost-user socket without mode client or server";
+    "vhostuser.reconnect" E "validate" "define" "reconnect on a vhost-user server socket";
+    "name.length" E "validate" "start" "host device name longer than 15 bytes (kernel limit)";
+    "target.reserved-prefix" W "validate" "advice" "target dev starting vnet, macvtap or macvlan is replaced by libvirt";
+    "target.managed" E "validate" "define" "target managed='no' on a type other than ethernet";
+    "interface.managed" E "validate" "schema" "managed attribute on a type other than hostdev";
+    "interface.trust-guest-rx-filters" E "validate" "start" "trustGuestRxFilters on a type other than direct or network";
+    "boot.order" E "validate" "schema" "boot order 0";
+    "driver.queues" E "validate" "schema" "driver queues 0";
+    "driver.queue-size" E "validate" "qemu" "rx/tx queue size not a power of two in 256..=1024";
+    "teaming.persistent" E "validate" "schema" "teaming transient without persistent, or persistent with it";
+    "alias.syntax" E "validate" "schema" "alias uses characters outside [a-zA-Z0-9_.-]";
+    "alias.user-prefix" W "validate" "qemu" "alias not starting with ua-, which the QEMU driver drops";
+    "model.syntax" E "validate" "schema" "model type uses characters outside [a-zA-Z0-9_-]";
+    "string.xml-char" E "validate" "define" "text with a character xml cannot carry";
+    "devices.duplicate-mac" W "validate" "advice" "two interfaces with the same mac address";
+    "devices.duplicate-target" E "validate" "start" "two interfaces with the same target dev";
+    "devices.duplicate-alias" E "validate" "define" "two interfaces with the same alias";
+    "devices.duplicate-boot-order" E "validate" "define" "two interfaces with the same boot order";
+    "extras.duplicate-attribute" E "validate" "advice" "kept attribute that the model already writes";
+    "extras.orphan" W "validate" "advice" "kept attribute or child of an element the model does not write";
+}
+
+/// Looks a rule up by id.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = std::collections::HashSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            assert!(
+                r.id.bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b'.'
+                    || b == b'-'),
+                "{}",
+                r.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_id_error_kind_has_a_rule() {
+        use crate::model::ids::IdErrorKind as K;
+        for k in [
+            K::MacSyntax,
+            K::MacMulticast,
+            K::NumberSyntax,
+            K::ManagerIdRange,
+            K::TypeIdRange,
+            K::TypeIdVersionRange,
+            K::UuidSyntax,
+            K::ProfileIdLength,
+            K::VlanTagRange,
+            K::PciDomainRange,
+            K::PciBusRange,
+            K::PciSlotRange,
+            K::PciFunctionRange,
+            K::DeviceNameSyntax,
+        ] {
+            assert!(find(k.rule()).is_some(), "{:?} -> {}", k, k.rule());
+        }
+    }
+}

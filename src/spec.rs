@@ -19,7 +19,10 @@ pub const MAX_SPEC_SIZE: usize = 10 * 1024 * 1024;
 
 /// True when the text looks like JSON (first non-blank character `{` or `[`).
 pub fn looks_like_json(text: &str) -> bool {
-    matches!(text.trim_start().as_bytes().first(), Some(b'{') | Some(b'['))
+    matches!(
+        text.trim_start().as_bytes().first(),
+        Some(b'{') | Some(b'[')
+    )
 }
 
 /// Reads one interface spec or an array of them, from JSON or YAML (detected from the text).
@@ -36,7 +39,11 @@ pub fn from_str(text: &str) -> Result<Vec<Interface>, Diagnostics> {
             Diagnostics::one(Diagnostic::error(
                 "spec.syntax",
                 "",
-                format!("invalid json at line {} column {}: {e}", e.line(), e.column()),
+                format!(
+                    "invalid json at line {} column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
             ))
         })?
     } else {
@@ -70,7 +77,11 @@ pub fn from_value(value: Value) -> Result<Vec<Interface>, Diagnostics> {
     let mut out = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
-        let path = if array { format!("/{i}") } else { String::new() };
+        let path = if array {
+            format!("/{i}")
+        } else {
+            String::new()
+        };
         match serde_json::from_value::<Interface>(item) {
             Ok(iface) => out.push(iface),
             Err(e) => errors.push(Diagnostic::error("spec.invalid", path, e.to_string())),
@@ -124,7 +135,9 @@ mod tests {
     fn wrong_shapes_are_refused() {
         assert!(from_str("42").unwrap_err().has("spec.shape"));
         assert!(from_str("{").unwrap_err().has("spec.syntax"));
-        assert!(from_str(r#"{"source":{}}"#).unwrap_err().has("spec.invalid"));
+        assert!(from_str(r#"{"source":{}}"#)
+            .unwrap_err()
+            .has("spec.invalid"));
         let e = from_str(r#"{"type":"direct","source":{"dev":"eth0","mode":"VEPA"}}"#).unwrap_err();
         assert!(e.has("spec.invalid"));
     }

@@ -1,6 +1,954 @@
-//! validation
-use crate::{Diagnostic, Interface};
-/// Validates.
-pub fn validate(_i: &Interface) -> Vec<Diagnostic> {
-    Vec::new()
+//! Validation: cross-field and cross-device rules over the model, all findings at once.
+//!
+//! Parsing already refuses what cannot be represented (out-of-range ids, unknown words); the
+//! rules here need more than one field, or know what libvirt only finds out when the guest
+//! starts. Every finding carries a rule id from [`crate::rules::RULES`].
+//!
+//! ```
+//! use vifxml::validate::validate;
+//! let iface = vifxml::xml::parse_interface(
+//!     "<interface type='direct'><source dev='eth0' mode='vepa'/><mtu size='9000'/></interface>",
+//! ).unwrap();
+//! let findings = validate(&iface);
+//! assert_eq!(findings[0].rule, "mtu.placement");
+//! assert_eq!(findings[0].path, "mtu/@size");
+//! ```
+
+use std::collections::HashMap;
+
+use crate::diag::Diagnostic;
+use crate::model::interface::Rate;
+use crate::model::kind::{DirectMode, InterfaceKind, VhostUserMode};
+use crate::model::virtualport::VirtualPort;
+use crate::model::Interface;
+use crate::xml::{is_xml_char, locate, ParsedDocument};
+
+/// Validates one interface. Paths are relative to the `<interface>` element.
+pub fn validate(iface: &Interface) -> Vec<Diagnostic> {
+    let mut v = Checker {
+        i: iface,
+        out: Vec::new(),
+    };
+    v.run();
+    v.out
 }
+
+/// Validates every interface of a parsed document, plus the rules that span devices. Paths are
+/// prefixed with each interface's path and carry byte offsets into `src`.
+pub fn validate_document(src: &str, doc: &ParsedDocument) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &doc.interfaces {
+        for mut d in validate(&p.interface) {
+            d.offset = Some(locate(src, p.span.start, &d.path));
+            d.path = join(&p.path, &d.path);
+            out.push(d);
+        }
+    }
+    let mut cross = across(
+        doc.interfaces
+            .iter()
+            .map(|p| (p.path.as_str(), &p.interface)),
+    );
+    for d in &mut cross {
+        if let Some(p) = doc.interfaces.iter().find(|p| d.path.starts_with(&p.path)) {
+            let rel = d.path[p.path.len()..].trim_start_matches('/');
+            d.offset = Some(locate(src, p.span.start, rel));
+        }
+    }
+    out.extend(cross);
+    out
+}
+
+/// Validates a list of interfaces (a spec) including the cross-device rules. Paths start with
+/// `/N` (the index in the list) when there is more than one.
+pub fn validate_all(ifaces: &[Interface]) -> Vec<Diagnostic> {
+    let paths: Vec<String> = (0..ifaces.len()).map(|n| format!("/{n}")).collect();
+    let mut out = Vec::new();
+    for (n, iface) in ifaces.iter().enumerate() {
+        for mut d in validate(iface) {
+            d.path = join(&paths[n], &d.path);
+            out.push(d);
+        }
+    }
+    out.extend(across(paths.iter().map(String::as_str).zip(ifaces.iter())));
+    out
+}
+
+fn join(base: &str, rel: &str) -> String {
+    match (base.is_empty(), rel.is_empty()) {
+        (true, _) => rel.to_owned(),
+        (_, true) => base.to_owned(),
+        _ => format!("{base}/{rel}"),
+    }
+}
+
+/// Rules across interfaces: unique target devs, aliases and boot orders; duplicate MACs.
+fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut macs: HashMap<String, &str> = HashMap::new();
+    let mut targets: HashMap<String, &str> = HashMap::new();
+    let mut aliases: HashMap<String, &str> = HashMap::new();
+    let mut boots: HashMap<u32, &str> = HashMap::new();
+    for (path, i) in items {
+        if let Some(m) = i.mac {
+            if let Some(first) = macs.insert(m.to_string(), path) {
+                out.push(Diagnostic::warning(
+                    "devices.duplicate-mac",
+                    join(path, "mac/@address"),
+                    format!("mac address {m} is also used by {first}: the guest's network will misbehave"),
+                ));
+            }
+        }
+        if let Some(dev) = i.target.as_ref().and_then(|t| t.dev.as_ref()) {
+            if let Some(first) = targets.insert(dev.to_string(), path) {
+                out.push(Diagnostic::error(
+                    "devices.duplicate-target",
+                    join(path, "target/@dev"),
+                    format!("target dev '{dev}' is also used by {first}: the guest fails to start because the device exists"),
+                ));
+            }
+        }
+        if let Some(a) = &i.alias {
+            if let Some(first) = aliases.insert(a.clone(), path) {
+                out.push(Diagnostic::error(
+                    "devices.duplicate-alias",
+                    join(path, "alias/@name"),
+                    format!("alias '{a}' is also used by {first}: expected unique aliases"),
+                ));
+            }
+        }
+        if let Some(b) = i.boot {
+            if let Some(first) = boots.insert(b, path) {
+                out.push(Diagnostic::error(
+                    "devices.duplicate-boot-order",
+                    join(path, "boot/@order"),
+                    format!("boot order {b} is also used by {first}: expected unique boot orders"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+struct Checker<'a> {
+    i: &'a Interface,
+    out: Vec<Diagnostic>,
+}
+
+/// Interface types whose host side is a network device name the kernel limits to 15 bytes.
+const IFNAMSIZ: usize = 15;
+
+impl<'a> Checker<'a> {
+    fn err(&mut self, rule: &'static str, path: &str, msg: String) {
+        self.out.push(Diagnostic::error(rule, path, msg));
+    }
+
+    fn warn(&mut self, rule: &'static str, path: &str, msg: String) {
+        self.out.push(Diagnostic::warning(rule, path, msg));
+    }
+
+    fn ty(&self) -> &str {
+        self.i.kind.type_name()
+    }
+
+    fn run(&mut self) {
+        self.virtualport();
+        self.vlan();
+        self.bandwidth();
+        self.mtu();
+        self.vhostuser();
+        self.names();
+        self.attributes();
+        self.driver();
+        self.misc();
+        self.strings();
+        self.extras();
+    }
+
+    fn virtualport(&mut self) {
+        let Some(vp) = &self.i.virtualport else {
+            return;
+        };
+        let ty = self.ty().to_owned();
+        let kind = &self.i.kind;
+        // Which typed ports work where (at guest start, not only at define).
+        let allowed: &[&str] = match kind {
+            InterfaceKind::Direct(_) => &["802.1Qbg", "802.1Qbh"],
+            InterfaceKind::Hostdev(_) => &["802.1Qbh"],
+            InterfaceKind::Bridge(_) => &["openvswitch", "midonet"],
+            InterfaceKind::Network(_) => &["802.1Qbg", "802.1Qbh", "openvswitch", "midonet"],
+            _ => &[],
+        };
+        let is_network = matches!(kind, InterfaceKind::Network(_));
+        match vp.type_name() {
+            None => {
+                if !is_network {
+                    self.err(
+                        "virtualport.untyped",
+                        "virtualport",
+                        format!(
+                            "a virtualport without type is only merged into a network's port \
+                             profile; on type='{ty}' give one of: {}",
+                            list_or_none(allowed)
+                        ),
+                    );
+                }
+            }
+            Some(t) if !allowed.contains(&t) => {
+                let consequence = match (kind, t) {
+                    (InterfaceKind::Bridge(_), "802.1Qbg" | "802.1Qbh") => {
+                        "libvirt accepts it at define, but a bridge port never runs the vdp/port \
+                         profile association, so the profile silently does nothing"
+                    }
+                    (InterfaceKind::Hostdev(_), _) => {
+                        "libvirt accepts it at define, but starting the guest fails: hostdev \
+                         interfaces only associate 802.1Qbh port profiles"
+                    }
+                    (InterfaceKind::Direct(_), _) => {
+                        "libvirt accepts it at define, but a macvtap device is not an ovs or \
+                         midonet port, so the profile silently does nothing"
+                    }
+                    _ => "libvirt refuses or ignores a virtualport on this interface type",
+                };
+                self.err(
+                    "virtualport.placement",
+                    "virtualport/@type",
+                    format!(
+                        "{t} virtualport on type='{ty}': {consequence}; expected {}",
+                        list_or_none(allowed)
+                    ),
+                );
+                return;
+            }
+            Some(_) => {}
+        }
+        // Completeness: a network can supply missing parameters, other types cannot.
+        match vp {
+            VirtualPort::Qbg(q) => {
+                if let Some(m) = q.managerid {
+                    if m.get() == 0 {
+                        self.warn(
+                            "virtualport.managerid-reserved",
+                            "virtualport/parameters/@managerid",
+                            "managerid 0 is reserved by IEEE 802.1Qbg: expected 1..=255".into(),
+                        );
+                    }
+                }
+                if !is_network {
+                    for (name, missing) in [
+                        ("managerid", q.managerid.is_none()),
+                        ("typeid", q.typeid.is_none()),
+                        ("typeidversion", q.typeidversion.is_none()),
+                    ] {
+                        if missing {
+                            self.err(
+                                "virtualport.incomplete",
+                                "virtualport/parameters",
+                                format!("802.1Qbg virtualport on type='{ty}' needs {name}"),
+                            );
+                        }
+                    }
+                }
+            }
+            VirtualPort::Qbh(q) => {
+                if q.profileid.is_none() && !is_network {
+                    self.err(
+                        "virtualport.incomplete",
+                        "virtualport/parameters",
+                        format!("802.1Qbh virtualport on type='{ty}' needs profileid"),
+                    );
+                }
+            }
+            VirtualPort::Midonet(m) => {
+                if m.interfaceid.is_none() && !is_network {
+                    self.err(
+                        "virtualport.incomplete",
+                        "virtualport/parameters",
+                        format!(
+                            "midonet virtualport on type='{ty}' needs interfaceid: libvirt \
+                             makes up a random one that no midonet port is bound to"
+                        ),
+                    );
+                }
+            }
+            VirtualPort::Untyped(u) => {
+                if let Some(m) = u.managerid {
+                    if m.get() == 0 {
+                        self.warn(
+                            "virtualport.managerid-reserved",
+                            "virtualport/parameters/@managerid",
+                            "managerid 0 is reserved by IEEE 802.1Qbg: expected 1..=255".into(),
+                        );
+                    }
+                }
+            }
+            VirtualPort::OpenVSwitch(_) => {}
+        }
+    }
+
+    fn vlan(&mut self) {
+        let Some(vlan) = &self.i.vlan else {
+            return;
+        };
+        let ty = self.ty().to_owned();
+        if vlan.tags.is_empty() {
+            self.err(
+                "vlan.empty",
+                "vlan",
+                "<vlan> needs at least one <tag id='...'/>".into(),
+            );
+        }
+        if vlan.trunk == Some(false) && vlan.tags.len() > 1 {
+            self.err(
+                "vlan.trunk",
+                "vlan/@trunk",
+                format!(
+                    "{} tags with trunk='no': expected trunk='yes' or one tag",
+                    vlan.tags.len()
+                ),
+            );
+        }
+        let natives = vlan.tags.iter().filter(|t| t.native_mode.is_some()).count();
+        if natives > 1 {
+            self.err(
+                "vlan.native-mode",
+                "vlan",
+                format!("{natives} tags have nativeMode: expected at most one native vlan"),
+            );
+        }
+        let ovs = matches!(self.i.virtualport, Some(VirtualPort::OpenVSwitch(_)));
+        match &self.i.kind {
+            InterfaceKind::Hostdev(_) | InterfaceKind::Network(_) => {}
+            InterfaceKind::Direct(d) if d.mode == Some(DirectMode::Passthrough) => {}
+            InterfaceKind::Bridge(_) if ovs => {}
+            InterfaceKind::Bridge(_) => self.warn(
+                "vlan.plain-bridge",
+                "vlan",
+                "vlan tags on a linux bridge without openvswitch need libvirt 11.0 or later; \
+                 earlier versions fail to start the guest"
+                    .into(),
+            ),
+            InterfaceKind::Direct(_) => self.err(
+                "vlan.placement",
+                "vlan",
+                "vlan tags on a direct interface only work in mode='passthrough': libvirt \
+                 accepts them at define but starting the guest fails"
+                    .into(),
+            ),
+            _ => self.err(
+                "vlan.placement",
+                "vlan",
+                format!(
+                    "vlan tags on type='{ty}': libvirt accepts them at define but starting the \
+                     guest fails; expected hostdev, direct passthrough, bridge with openvswitch \
+                     or network"
+                ),
+            ),
+        }
+    }
+
+    fn bandwidth(&mut self) {
+        let Some(bw) = self.i.bandwidth else {
+            return;
+        };
+        let ty = self.ty().to_owned();
+        if matches!(
+            self.i.kind,
+            InterfaceKind::Hostdev(_) | InterfaceKind::VhostUser(_)
+        ) {
+            self.err(
+                "bandwidth.placement",
+                "bandwidth",
+                format!(
+                    "bandwidth on type='{ty}': libvirt accepts it but no host tap device exists \
+                     to shape, so the limits silently do nothing"
+                ),
+            );
+        }
+        let is_network = matches!(self.i.kind, InterfaceKind::Network(_));
+        for (dir, rate) in [("inbound", bw.inbound), ("outbound", bw.outbound)] {
+            let Some(r) = rate else {
+                continue;
+            };
+            let base = format!("bandwidth/{dir}");
+            self.rate(&base, dir, &r, is_network, &ty);
+        }
+    }
+
+    fn rate(&mut self, base: &str, dir: &str, r: &Rate, is_network: bool, ty: &str) {
+        let usable_floor = dir == "inbound" && r.floor.is_some();
+        if r.average.is_none() && !usable_floor {
+            self.err(
+                "bandwidth.rate-required",
+                base,
+                format!("<{dir}> needs average (or, inbound on a network, floor)"),
+            );
+        }
+        for (name, v) in [
+            ("average", r.average),
+            ("peak", r.peak),
+            ("burst", r.burst),
+            ("floor", r.floor),
+        ] {
+            if let Some(v) = v {
+                if v == 0 || v > u64::from(u32::MAX) {
+                    self.err(
+                        "bandwidth.range",
+                        &format!("{base}/@{name}"),
+                        format!("{name}='{v}': expected 1..=4294967295"),
+                    );
+                }
+            }
+        }
+        if r.floor.is_some() {
+            if dir != "inbound" {
+                self.err(
+                    "bandwidth.floor",
+                    &format!("{base}/@floor"),
+                    "floor is only allowed in <inbound>".into(),
+                );
+            } else if !is_network {
+                self.err(
+                    "bandwidth.floor",
+                    &format!("{base}/@floor"),
+                    format!("floor on type='{ty}': only network interfaces can reserve a floor"),
+                );
+            }
+        }
+    }
+
+    fn mtu(&mut self) {
+        let Some(mtu) = self.i.mtu else {
+            return;
+        };
+        if mtu > u32::from(u16::MAX) {
+            self.err(
+                "mtu.range",
+                "mtu/@size",
+                format!("mtu {mtu}: expected at most 65535"),
+            );
+        }
+        if matches!(self.i.kind, InterfaceKind::Direct(_)) {
+            self.err(
+                "mtu.placement",
+                "mtu/@size",
+                "mtu on a direct (macvtap) interface: libvirt does not support setting it and \
+                 the guest fails to start; the macvtap device takes the host device's mtu"
+                    .into(),
+            );
+        }
+    }
+
+    fn vhostuser(&mut self) {
+        let InterfaceKind::VhostUser(v) = &self.i.kind else {
+            return;
+        };
+        let passt = self
+            .i
+            .backend
+            .as_ref()
+            .and_then(|b| b.backend_type.as_deref())
+            == Some("passt");
+        let virtio = self
+            .i
+            .model
+            .as_deref()
+            .is_some_and(|m| m == "virtio" || m.starts_with("virtio-"));
+        if !virtio {
+            self.err(
+                "vhostuser.model",
+                "model",
+                "vhost-user needs <model type='virtio'/>".into(),
+            );
+        }
+        if passt {
+            return;
+        }
+        match &v.path {
+            None => self.err(
+                "vhostuser.path",
+                "source",
+                "vhost-user needs a unix socket path on <source>".into(),
+            ),
+            Some(p) if !p.starts_with('/') => self.err(
+                "vhostuser.path",
+                "source/@path",
+                format!("socket path '{p}' is relative: expected an absolute path"),
+            ),
+            Some(_) => {}
+        }
+        match v.mode {
+            None => self.err(
+                "vhostuser.mode",
+                "source",
+                "vhost-user needs mode='client' or mode='server' on <source>".into(),
+            ),
+            Some(VhostUserMode::Server) if v.reconnect.is_some() => self.err(
+                "vhostuser.reconnect",
+                "source/reconnect",
+                "reconnect only applies to mode='client': a server socket waits for the switch"
+                    .into(),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    fn names(&mut self) {
+        let mut host_names: Vec<(&str, &str)> = Vec::new();
+        if let Some(dev) = self.i.target.as_ref().and_then(|t| t.dev.as_ref()) {
+            host_names.push(("target/@dev", dev.as_str()));
+        }
+        match &self.i.kind {
+            InterfaceKind::Direct(d) => host_names.push(("source/@dev", d.dev.as_str())),
+            InterfaceKind::Bridge(b) => host_names.push(("source/@bridge", b.bridge.as_str())),
+            _ => {}
+        }
+        for (path, name) in host_names {
+            if name.len() > IFNAMSIZ {
+                self.err(
+                    "name.length",
+                    path,
+                    format!(
+                        "'{name}' is {} bytes: linux network device names are at most 15, so \
+                         the guest fails to start",
+                        name.len()
+                    ),
+                );
+            }
+        }
+        if let Some(dev) = self.i.target.as_ref().and_then(|t| t.dev.as_ref()) {
+            let dev = dev.as_str();
+            if let Some(p) = ["vnet", "macvtap", "macvlan"]
+                .into_iter()
+                .find(|p| dev.starts_with(p))
+            {
+                if !matches!(self.i.target.as_ref().and_then(|t| t.managed), Some(false)) {
+                    self.warn(
+                        "target.reserved-prefix",
+                        "target/@dev",
+                        format!(
+                            "target dev '{dev}' starts with '{p}', which libvirt reserves for \
+                             names it generates: it drops the name and picks its own"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn attributes(&mut self) {
+        let ty = self.ty().to_owned();
+        let hostdev = matches!(self.i.kind, InterfaceKind::Hostdev(_));
+        let managed_extra = self
+            .i
+            .extras
+            .attributes_of("")
+            .any(|a| a.name.as_str() == "managed");
+        if !hostdev && (self.i.managed.is_some() || managed_extra) {
+            self.err(
+                "interface.managed",
+                "@managed",
+                format!("managed is an attribute of hostdev interfaces, not type='{ty}'"),
+            );
+        }
+        if self.i.target.as_ref().and_then(|t| t.managed) == Some(false)
+            && !matches!(self.i.kind, InterfaceKind::Ethernet)
+        {
+            self.err(
+                "target.managed",
+                "target/@managed",
+                format!("target managed='no' (an existing tap device) only works with type='ethernet', not '{ty}'"),
+            );
+        }
+        if self.i.trust_guest_rx_filters.is_some()
+            && !matches!(
+                self.i.kind,
+                InterfaceKind::Direct(_) | InterfaceKind::Network(_)
+            )
+        {
+            self.err(
+                "interface.trust-guest-rx-filters",
+                "@trustGuestRxFilters",
+                format!(
+                    "trustGuestRxFilters on type='{ty}': only macvtap (direct, or a network of \
+                     direct devices) follows the guest's filters; elsewhere starting the guest \
+                     fails"
+                ),
+            );
+        }
+    }
+
+    fn driver(&mut self) {
+        let Some(d) = &self.i.driver else {
+            return;
+        };
+        if d.queues == Some(0) {
+            self.err(
+                "driver.queues",
+                "driver/@queues",
+                "queues='0': expected at least 1".into(),
+            );
+        }
+        for (name, v) in [
+            ("rx_queue_size", d.rx_queue_size),
+            ("tx_queue_size", d.tx_queue_size),
+        ] {
+            if let Some(v) = v {
+                if !(256..=1024).contains(&v) || !v.is_power_of_two() {
+                    self.err(
+                        "driver.queue-size",
+                        &format!("driver/@{name}"),
+                        format!(
+                            "{name}='{v}': expected a power of two in 256..=1024 (the qemu \
+                             driver refuses anything else)"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn misc(&mut self) {
+        if self.i.boot == Some(0) {
+            self.err(
+                "boot.order",
+                "boot/@order",
+                "boot order 0: expected 1 or more".into(),
+            );
+        }
+        if let Some(t) = &self.i.teaming {
+            use crate::model::interface::TeamingType;
+            match (t.teaming_type, &t.persistent) {
+                (TeamingType::Transient, None) => self.err(
+                    "teaming.persistent",
+                    "teaming",
+                    "teaming type='transient' needs persistent='ALIAS' naming the persistent \
+                     interface"
+                        .into(),
+                ),
+                (TeamingType::Persistent, Some(_)) => self.err(
+                    "teaming.persistent",
+                    "teaming/@persistent",
+                    "persistent='...' only goes with teaming type='transient'".into(),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(a) = &self.i.alias {
+            let ok = !a.is_empty()
+                && a.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+            if !ok {
+                self.err(
+                    "alias.syntax",
+                    "alias/@name",
+                    format!("alias '{a}': expected characters from [a-zA-Z0-9_.-]"),
+                );
+            } else if !a.starts_with("ua-") {
+                self.warn(
+                    "alias.user-prefix",
+                    "alias/@name",
+                    format!(
+                        "alias '{a}' does not start with 'ua-': the qemu driver only keeps \
+                         user aliases with that prefix"
+                    ),
+                );
+            }
+        }
+        if let Some(m) = &self.i.model {
+            let ok = !m.is_empty()
+                && m.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
+            if !ok {
+                self.err(
+                    "model.syntax",
+                    "model/@type",
+                    format!("model type '{m}': expected characters from [a-zA-Z0-9_-]"),
+                );
+            }
+        }
+    }
+
+    fn strings(&mut self) {
+        let i: &'a Interface = self.i;
+        let mut fields: Vec<(&str, &str)> = Vec::new();
+        match &i.kind {
+            InterfaceKind::Network(n) => {
+                fields.push(("source/@network", &n.network));
+                if let Some(pg) = &n.portgroup {
+                    fields.push(("source/@portgroup", pg));
+                }
+            }
+            InterfaceKind::VhostUser(v) => {
+                if let Some(p) = &v.path {
+                    fields.push(("source/@path", p));
+                }
+            }
+            InterfaceKind::Vdpa(v) => fields.push(("source/@dev", &v.dev)),
+            InterfaceKind::Other(o) => fields.push(("@type", &o.type_name)),
+            _ => {}
+        }
+        let opt = |p: &'static str, v: &'a Option<String>| v.as_deref().map(|s| (p, s));
+        fields.extend(opt("script/@path", &i.script));
+        fields.extend(opt("downscript/@path", &i.downscript));
+        fields.extend(opt("alias/@name", &i.alias));
+        if let Some(d) = &i.driver {
+            fields.extend(opt("driver/@name", &d.name));
+            fields.extend(opt("driver/@txmode", &d.txmode));
+        }
+        if let Some(b) = &i.backend {
+            fields.extend(opt("backend/@type", &b.backend_type));
+            fields.extend(opt("backend/@tap", &b.tap));
+            fields.extend(opt("backend/@vhost", &b.vhost));
+        }
+        if let Some(f) = &i.filterref {
+            fields.push(("filterref/@filter", &f.filter));
+            for p in &f.parameters {
+                fields.push(("filterref/parameter/@name", &p.name));
+                fields.push(("filterref/parameter/@value", &p.value));
+            }
+        }
+        if let Some(t) = &i.teaming {
+            fields.extend(opt("teaming/@persistent", &t.persistent));
+        }
+        if let Some(r) = &i.rom {
+            fields.extend(opt("rom/@file", &r.file));
+        }
+        if let Some(crate::model::DeviceAddress::Other { address_type }) = &i.address {
+            fields.push(("address/@type", address_type));
+        }
+        for a in &i.extras.attributes {
+            fields.push(("", &a.value));
+        }
+        let mut bad = Vec::new();
+        for (path, s) in fields {
+            if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
+                bad.push((path.to_owned(), c));
+            }
+        }
+        for (path, c) in bad {
+            self.err(
+                "string.xml-char",
+                &path,
+                format!(
+                    "text contains U+{:04X}, which xml cannot carry even escaped",
+                    c as u32
+                ),
+            );
+        }
+    }
+
+    fn extras(&mut self) {
+        // Attribute names the writer produces for each element path.
+        fn modelled(element: &str, name: &str) -> bool {
+            let known: &[&str] = match element {
+                "" => &["type", "managed", "trustGuestRxFilters"],
+                "mac" => &["address"],
+                "source" => &[
+                    "bridge",
+                    "network",
+                    "portgroup",
+                    "portid",
+                    "dev",
+                    "mode",
+                    "type",
+                    "path",
+                ],
+                "source/reconnect" => &["enabled", "timeout"],
+                "source/address" => &["type", "domain", "bus", "slot", "function"],
+                "vlan" => &["trunk"],
+                "virtualport" => &["type"],
+                "virtualport/parameters" => &[
+                    "managerid",
+                    "typeid",
+                    "typeidversion",
+                    "instanceid",
+                    "interfaceid",
+                    "profileid",
+                ],
+                "bandwidth/inbound" | "bandwidth/outbound" => {
+                    &["average", "peak", "burst", "floor"]
+                }
+                "port" => &["isolated"],
+                "script" | "downscript" => &["path"],
+                "target" => &["dev", "managed"],
+                "model" => &["type"],
+                "driver" => &[
+                    "name",
+                    "txmode",
+                    "queues",
+                    "rx_queue_size",
+                    "tx_queue_size",
+                    "ioeventfd",
+                    "event_idx",
+                    "packed",
+                    "iommu",
+                    "ats",
+                    "rss",
+                    "rss_hash_report",
+                ],
+                "driver/host" => &["csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf"],
+                "driver/guest" => &["csum", "tso4", "tso6", "ecn", "ufo"],
+                "backend" => &["type", "tap", "vhost"],
+                "filterref" => &["filter"],
+                "teaming" => &["type", "persistent"],
+                "link" => &["state"],
+                "mtu" => &["size"],
+                "coalesce/rx/frames" => &["max"],
+                "boot" => &["order"],
+                "alias" => &["name"],
+                "rom" => &["bar", "file", "enabled"],
+                "address" => &["type", "domain", "bus", "slot", "function", "multifunction"],
+                e if e.starts_with("vlan/tag[") => &["id", "nativeMode"],
+                e if e.starts_with("filterref/parameter[") => &["name", "value"],
+                _ => &[],
+            };
+            known.contains(&name)
+        }
+        let i = self.i;
+        let mut dups = Vec::new();
+        for a in &i.extras.attributes {
+            let n = a.name.as_str();
+            if n == "managed" && a.element.is_empty() {
+                continue; // reported as interface.managed
+            }
+            if modelled(&a.element, n) {
+                dups.push((a.element.clone(), n.to_owned()));
+            }
+        }
+        for (el, n) in dups {
+            let path = if el.is_empty() {
+                format!("@{n}")
+            } else {
+                format!("{el}/@{n}")
+            };
+            self.err(
+                "extras.duplicate-attribute",
+                &path,
+                format!(
+                    "kept attribute '{n}' is one the model writes itself: set the model field \
+                     instead"
+                ),
+            );
+        }
+        // Extras attached to elements the model does not write are never emitted.
+        let rendered = rendered_paths(i);
+        let mut orphans = Vec::new();
+        for a in &i.extras.attributes {
+            if !rendered.iter().any(|p| *p == a.element) {
+                orphans.push(a.element.clone());
+            }
+        }
+        for n in &i.extras.elements {
+            if !rendered.iter().any(|p| *p == n.parent) {
+                orphans.push(n.parent.clone());
+            }
+        }
+        orphans.dedup();
+        for el in orphans {
+            self.warn(
+                "extras.orphan",
+                &el,
+                format!("kept content belongs to <{el}>, which this interface does not have: it is not written"),
+            );
+        }
+    }
+}
+
+/// Paths of the elements the writer produces for this interface.
+fn rendered_paths(i: &Interface) -> Vec<String> {
+    let mut p: Vec<String> = vec![String::new()];
+    let mut add = |s: &str| p.push(s.to_owned());
+    if i.mac.is_some() {
+        add("mac");
+    }
+    match &i.kind {
+        InterfaceKind::Bridge(_)
+        | InterfaceKind::Network(_)
+        | InterfaceKind::Direct(_)
+        | InterfaceKind::Vdpa(_) => add("source"),
+        InterfaceKind::VhostUser(v) => {
+            add("source");
+            if v.reconnect.is_some() {
+                add("source/reconnect");
+            }
+        }
+        InterfaceKind::Hostdev(_) => {
+            add("source");
+            add("source/address");
+        }
+        _ => {}
+    }
+    if let Some(v) = &i.vlan {
+        add("vlan");
+        for n in 1..=v.tags.len() {
+            add(&format!("vlan/tag[{n}]"));
+        }
+    }
+    if i.virtualport.is_some() {
+        add("virtualport");
+        add("virtualport/parameters");
+    }
+    if let Some(bw) = &i.bandwidth {
+        add("bandwidth");
+        if bw.inbound.is_some() {
+            add("bandwidth/inbound");
+        }
+        if bw.outbound.is_some() {
+            add("bandwidth/outbound");
+        }
+    }
+    for (present, name) in [
+        (i.port_isolated.is_some(), "port"),
+        (i.script.is_some(), "script"),
+        (i.downscript.is_some(), "downscript"),
+        (i.target.is_some(), "target"),
+        (i.model.is_some(), "model"),
+        (i.backend.is_some(), "backend"),
+        (i.teaming.is_some(), "teaming"),
+        (i.link.is_some(), "link"),
+        (i.mtu.is_some(), "mtu"),
+        (i.boot.is_some(), "boot"),
+        (i.alias.is_some(), "alias"),
+        (i.rom.is_some(), "rom"),
+        (i.address.is_some(), "address"),
+    ] {
+        if present {
+            add(name);
+        }
+    }
+    if let Some(d) = &i.driver {
+        add("driver");
+        if d.host.is_some() {
+            add("driver/host");
+        }
+        if d.guest.is_some() {
+            add("driver/guest");
+        }
+    }
+    if let Some(f) = &i.filterref {
+        add("filterref");
+        for n in 1..=f.parameters.len() {
+            add(&format!("filterref/parameter[{n}]"));
+        }
+    }
+    if let Some(c) = &i.coalesce {
+        add("coalesce");
+        if c.rx_max_frames.is_some() {
+            add("coalesce/rx");
+            add("coalesce/rx/frames");
+        }
+    }
+    p
+}
+
+fn list_or_none(v: &[&str]) -> String {
+    if v.is_empty() {
+        "no virtualport at all".into()
+    } else {
+        v.join(" or ")
+    }
+}
+
+#[cfg(test)]
+mod tests;
