@@ -246,12 +246,6 @@ impl<'de> Deserialize<'de> for Interface {
     }
 }
 
-impl Default for InterfaceKind {
-    fn default() -> Self {
-        InterfaceKind::Ethernet
-    }
-}
-
 /// `<target dev='tap0' managed='no'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

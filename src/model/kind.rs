@@ -11,9 +11,10 @@ use serde::{Deserialize, Serialize};
 use super::ids::{DeviceName, PciAddress, Uuid};
 
 /// What kind of host attachment an interface has, with that kind's `<source>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum InterfaceKind {
     /// `type='ethernet'`: a generic tap device (os-vif VIFGeneric).
+    #[default]
     Ethernet,
     /// `type='bridge'`: a Linux or Open vSwitch bridge (`<source bridge='br0'/>`).
     Bridge(BridgeSource),

@@ -449,16 +449,17 @@ impl<'a> Checker<'a> {
             .as_ref()
             .and_then(|b| b.backend_type.as_deref())
             == Some("passt");
-        let virtio = self
-            .i
-            .model
-            .as_deref()
-            .is_some_and(|m| m == "virtio" || m.starts_with("virtio-"));
+        let virtio = match self.i.model.as_deref() {
+            Some(m) => m == "virtio" || m.starts_with("virtio-"),
+            // A passt-backed vhost-user interface gets virtio by default (libvirt 11).
+            None => passt,
+        };
         if !virtio {
             self.err(
                 "vhostuser.model",
                 "model",
-                "vhost-user needs <model type='virtio'/>".into(),
+                "vhost-user needs <model type='virtio'/>: libvirt refuses other guest models"
+                    .into(),
             );
         }
         if passt {
@@ -740,20 +741,18 @@ impl<'a> Checker<'a> {
 
     fn extras(&mut self) {
         // Attribute names the writer produces for each element path.
-        fn modelled(element: &str, name: &str) -> bool {
+        fn modelled(kind: &InterfaceKind, element: &str, name: &str) -> bool {
             let known: &[&str] = match element {
+                "source" => match kind {
+                    InterfaceKind::Bridge(_) => &["bridge"],
+                    InterfaceKind::Network(_) => &["network", "portgroup", "portid"],
+                    InterfaceKind::Direct(_) => &["dev", "mode"],
+                    InterfaceKind::VhostUser(_) => &["type", "path", "mode"],
+                    InterfaceKind::Vdpa(_) => &["dev"],
+                    _ => &[],
+                },
                 "" => &["type", "managed", "trustGuestRxFilters"],
                 "mac" => &["address"],
-                "source" => &[
-                    "bridge",
-                    "network",
-                    "portgroup",
-                    "portid",
-                    "dev",
-                    "mode",
-                    "type",
-                    "path",
-                ],
                 "source/reconnect" => &["enabled", "timeout"],
                 "source/address" => &["type", "domain", "bus", "slot", "function"],
                 "vlan" => &["trunk"],
@@ -812,7 +811,7 @@ impl<'a> Checker<'a> {
             if n == "managed" && a.element.is_empty() {
                 continue; // reported as interface.managed
             }
-            if modelled(&a.element, n) {
+            if modelled(&i.kind, &a.element, n) {
                 dups.push((a.element.clone(), n.to_owned()));
             }
         }
@@ -835,12 +834,12 @@ impl<'a> Checker<'a> {
         let rendered = rendered_paths(i);
         let mut orphans = Vec::new();
         for a in &i.extras.attributes {
-            if !rendered.iter().any(|p| *p == a.element) {
+            if !rendered.contains(&a.element) {
                 orphans.push(a.element.clone());
             }
         }
         for n in &i.extras.elements {
-            if !rendered.iter().any(|p| *p == n.parent) {
+            if !rendered.contains(&n.parent) {
                 orphans.push(n.parent.clone());
             }
         }

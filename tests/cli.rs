@@ -1,0 +1,225 @@
+//! The command line: exit codes, the parse -> render -> parse contract, diagnostics.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_vifxml"))
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut c = bin();
+    c.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("vifxml starts");
+    {
+        let mut i = child.stdin.take().expect("stdin");
+        if let Some(data) = stdin {
+            // The child may exit before reading everything; that is not a test failure.
+            let _ = i.write_all(data);
+        }
+    }
+    child.wait_with_output().expect("vifxml finishes")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exited normally, not by a signal")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn corpus() -> PathBuf {
+    match std::env::var_os("VIFXML_CORPUS") {
+        Some(d) => PathBuf::from(d),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/libvirt"),
+    }
+}
+
+const QBG: &str = "<interface type='direct'>\n  <source dev='eth0' mode='vepa'/>\n  <virtualport type='802.1Qbg'>\n    <parameters managerid='11' typeid='0x123456' typeidversion='2'/>\n  </virtualport>\n</interface>\n";
+
+#[test]
+fn render_spec_to_xml() {
+    let spec = br#"{"type":"bridge","source":{"bridge":"br0"},"mac":"52:54:00:AA:00:01","model":"virtio"}"#;
+    let o = run(&["render", "-"], Some(spec));
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "<interface type='bridge'>\n  <mac address='52:54:00:aa:00:01'/>\n  <source bridge='br0'/>\n  <model type='virtio'/>\n</interface>\n"
+    );
+}
+
+#[test]
+fn render_refuses_error_findings_unless_told() {
+    let spec = br#"{"type":"direct","source":{"dev":"eth0"},"mtu":9000}"#;
+    let o = run(&["render", "-"], Some(spec));
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).is_empty(), "nothing is written when refused");
+    assert!(stderr(&o).contains("mtu.placement"), "{}", stderr(&o));
+    let o = run(&["render", "--no-validate", "-"], Some(spec));
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("<mtu size='9000'/>"));
+}
+
+#[test]
+fn parse_render_parse_is_stable_on_the_corpus() {
+    let dir = corpus();
+    assert!(
+        dir.is_dir(),
+        "corpus not found at {}: set VIFXML_CORPUS",
+        dir.display()
+    );
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("readable dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "xml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let (mut checked, mut unparsable) = (0, 0);
+    for f in &files {
+        let f = f.to_str().expect("utf-8 path");
+        let first = run(&["parse", f], None);
+        if code(&first) != 0 {
+            assert_eq!(code(&first), 1, "{f}: {}", stderr(&first));
+            unparsable += 1;
+            continue;
+        }
+        let xml = run(&["render", "--no-validate", "-"], Some(&first.stdout));
+        assert_eq!(code(&xml), 0, "{f}: {}", stderr(&xml));
+        let again = run(&["parse", "-"], Some(&xml.stdout));
+        assert_eq!(code(&again), 0, "{f}: {}", stderr(&again));
+        assert_eq!(
+            stdout(&first),
+            stdout(&again),
+            "{f}: parse | render | parse differs"
+        );
+        checked += 1;
+    }
+    println!("contract held for {checked} corpus files ({unparsable} refused by parse)");
+    assert!(checked > 400);
+}
+
+#[test]
+fn validate_reports_line_column_and_caret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let f = dir.path().join("d.xml");
+    let xml = format!(
+        "<domain type='kvm'>\n  <devices>\n{}  </devices>\n</domain>\n",
+        QBG.replace("managerid='11'", "managerid='0'")
+    );
+    std::fs::write(&f, xml).expect("write");
+    let o = run(&["validate", f.to_str().expect("path")], None);
+    assert_eq!(code(&o), 0, "a warning alone is valid: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("d.xml:6:17: warning[virtualport.managerid-reserved] devices/interface[1]/virtualport/parameters/@managerid"),
+        "{err}"
+    );
+    assert!(
+        err.contains("    6 |     <parameters managerid='0'"),
+        "{err}"
+    );
+    assert!(err.contains("^"), "{err}");
+    assert!(stdout(&o).contains("valid: 1 interface(s), 0 error(s), 1 warning(s)"));
+}
+
+#[test]
+fn validate_json_and_exit_code_one_on_errors() {
+    let bad = b"<interface type='bridge'><source bridge='br0'/><virtualport type='802.1Qbg'><parameters managerid='1' typeid='1' typeidversion='1'/></virtualport></interface>";
+    let o = run(&["validate", "--format", "json", "-"], Some(bad));
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json output");
+    let f = &v[0]["findings"][0];
+    assert_eq!(f["rule"], "virtualport.placement");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["path"], "interface[1]/virtualport/@type");
+    assert_eq!(f["line"], 1);
+    assert_eq!(v[0]["valid"], false);
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_no_panic() {
+    let huge = format!(
+        "<interface type='user'>{}</interface>",
+        " ".repeat(10 * 1024 * 1024)
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("malformed", b"<interface type='user'>".to_vec(), "xml.syntax"),
+        ("doctype", b"<!DOCTYPE interface [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><interface type='user'/>".to_vec(), "xml.doctype"),
+        ("oversize", huge.into_bytes(), "xml.too-large"),
+        ("range", b"<interface type='direct'><source dev='e'/><virtualport type='802.1Qbg'><parameters managerid='300' typeid='1' typeidversion='1'/></virtualport></interface>".to_vec(), "virtualport.managerid-range"),
+        ("wrong type", br#"{"type":"bridge","source":{"bridge":"br0"},"mtu":"x"}"#.to_vec(), "spec.invalid"),
+        ("not utf-8", b"<interface type='\xff'/>".to_vec(), "utf-8"),
+    ];
+    for (what, input, expect) in cases {
+        for cmd in [
+            &["validate", "-"][..],
+            &["parse", "-"][..],
+            &["render", "-"][..],
+        ] {
+            let o = run(cmd, Some(&input));
+            assert_eq!(code(&o), 1, "{what} {cmd:?}: {}", stderr(&o));
+            let e = stderr(&o);
+            assert!(!e.contains("panicked"), "{what} {cmd:?}: {e}");
+            if cmd[0] == "validate" {
+                assert!(e.contains(expect), "{what} {cmd:?}: {e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_input_is_an_empty_sequence_for_parse() {
+    let o = run(&["parse", "-"], Some(b"  \n"));
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "[]\n");
+    let o = run(&["render", "-"], Some(b"[]"));
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "");
+    let o = run(&["validate", "-"], Some(b""));
+    assert_eq!(code(&o), 1, "an empty file is not a valid spec");
+}
+
+#[test]
+fn usage_and_io_errors_exit_two() {
+    assert_eq!(code(&run(&["frobnicate"], None)), 2);
+    assert_eq!(code(&run(&["validate"], None)), 2);
+    let o = run(&["parse", "/nonexistent/file.xml"], None);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot read /nonexistent/file.xml"));
+}
+
+#[test]
+fn sequence_of_interfaces_round_trips() {
+    let spec = br#"[{"type":"user"},{"type":"network","source":{"network":"default"}}]"#;
+    let xml = run(&["render", "-"], Some(spec));
+    assert_eq!(code(&xml), 0);
+    let json = run(&["parse", "-"], Some(&xml.stdout));
+    assert_eq!(code(&json), 0, "{}", stderr(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    assert_eq!(v[1]["source"]["network"], "default");
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let o = run(&["rules", "--format", "json"], None);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(vifxml::rules::RULES.len()));
+}
