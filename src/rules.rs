@@ -92,6 +92,8 @@ rules! {
     "interface.managed" E "validate" "schema" "managed attribute on a type other than hostdev";
     "interface.trust-guest-rx-filters" E "validate" "start" "trustGuestRxFilters on a type other than direct or network";
     "boot.order" E "validate" "schema" "boot order 0";
+    "driver.hostdev" E "validate" "schema" "hostdev driver with more than a name, or a name other than vfio, kvm, xen";
+    "driver.non-virtio" W "validate" "define" "driver settings on a non-virtio model, which libvirt drops";
     "driver.queues" E "validate" "schema" "driver queues 0";
     "driver.queue-size" E "validate" "qemu" "rx/tx queue size not a power of two in 256..=1024";
     "teaming.persistent" E "validate" "schema" "teaming transient without persistent, or persistent with it";

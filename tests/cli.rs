@@ -125,7 +125,7 @@ fn validate_reports_line_column_and_caret() {
     std::fs::write(&f, xml).expect("write");
     let o = run(&["validate", f.to_str().expect("path")], None);
     assert_eq!(code(&o), 0, "a warning alone is valid: {}", stderr(&o));
-    let err = stderr(&o);
+    let err = stdout(&o);
     assert!(
         err.contains("d.xml:6:17: warning[virtualport.managerid-reserved] devices/interface[1]/virtualport/parameters/@managerid"),
         "{err}"
@@ -177,7 +177,8 @@ fn bad_input_gets_a_clear_error_and_no_panic() {
             let e = stderr(&o);
             assert!(!e.contains("panicked"), "{what} {cmd:?}: {e}");
             if cmd[0] == "validate" {
-                assert!(e.contains(expect), "{what} {cmd:?}: {e}");
+                let out = stdout(&o);
+                assert!(out.contains(expect), "{what} {cmd:?}: {out}");
             }
         }
     }

@@ -452,14 +452,24 @@ pub struct FilterParameter {
     pub value: String,
 }
 
+fn sorted_parameters<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FilterParameter>, D::Error> {
+    let mut v = Vec::<FilterParameter>::deserialize(d)?;
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(v)
+}
+
 /// `<filterref filter='clean-traffic'>...</filterref>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FilterRef {
     /// nwfilter name.
     pub filter: String,
-    /// Filter variables.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Filter variables, kept sorted by name as libvirt does (reading sorts them).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "sorted_parameters"
+    )]
     pub parameters: Vec<FilterParameter>,
 }
 

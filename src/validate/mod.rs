@@ -540,12 +540,7 @@ impl<'a> Checker<'a> {
     fn attributes(&mut self) {
         let ty = self.ty().to_owned();
         let hostdev = matches!(self.i.kind, InterfaceKind::Hostdev(_));
-        let managed_extra = self
-            .i
-            .extras
-            .attributes_of("")
-            .any(|a| a.name.as_str() == "managed");
-        if !hostdev && (self.i.managed.is_some() || managed_extra) {
+        if !hostdev && self.i.managed.is_some() {
             self.err(
                 "interface.managed",
                 "@managed",
@@ -583,6 +578,53 @@ impl<'a> Checker<'a> {
         let Some(d) = &self.i.driver else {
             return;
         };
+        if matches!(self.i.kind, InterfaceKind::Hostdev(_)) {
+            let only_name = crate::model::Driver {
+                name: d.name.clone(),
+                ..Default::default()
+            };
+            if *d != only_name {
+                self.err(
+                    "driver.hostdev",
+                    "driver",
+                    "a hostdev interface's <driver> only takes name (vfio, kvm or xen): the vf \
+                     is not a virtio device"
+                        .into(),
+                );
+            }
+            if let Some(n) = d.name.as_deref() {
+                if !matches!(n, "vfio" | "kvm" | "xen") {
+                    self.err(
+                        "driver.hostdev",
+                        "driver/@name",
+                        format!(
+                            "driver name '{n}' on a hostdev interface: expected vfio, kvm or xen"
+                        ),
+                    );
+                }
+            }
+            return;
+        }
+        let virtio = self
+            .i
+            .model
+            .as_deref()
+            .is_some_and(|m| m == "virtio" || m.starts_with("virtio-"));
+        if !virtio {
+            self.warn(
+                "driver.non-virtio",
+                "driver",
+                format!(
+                    "<driver> is only read for virtio models, not {}: libvirt drops it",
+                    self.i
+                        .model
+                        .as_deref()
+                        .map_or("the hypervisor's default model".to_owned(), |m| format!(
+                            "'{m}'"
+                        ))
+                ),
+            );
+        }
         if d.queues == Some(0) {
             self.err(
                 "driver.queues",
@@ -808,9 +850,6 @@ impl<'a> Checker<'a> {
         let mut dups = Vec::new();
         for a in &i.extras.attributes {
             let n = a.name.as_str();
-            if n == "managed" && a.element.is_empty() {
-                continue; // reported as interface.managed
-            }
             if modelled(&i.kind, &a.element, n) {
                 dups.push((a.element.clone(), n.to_owned()));
             }

@@ -577,17 +577,19 @@ impl<'a> Cx<'a> {
             }
         };
         let mut iface = Interface::new(InterfaceKind::Ethernet);
-        let mut known: Vec<&str> = vec!["type", "trustGuestRxFilters"];
         if let Some(a) = find(&attrs, "trustGuestRxFilters") {
             iface.trust_guest_rx_filters = self.yes_no("", a);
         }
-        if ty == "hostdev" {
-            known.push("managed");
-            if let Some(a) = find(&attrs, "managed") {
-                iface.managed = self.yes_no("", a);
-            }
+        // Read on every type so nothing is lost; validation says where it belongs.
+        if let Some(a) = find(&attrs, "managed") {
+            iface.managed = self.yes_no("", a);
         }
-        Self::keep_attrs(&mut ex, "", &attrs, &known);
+        Self::keep_attrs(
+            &mut ex,
+            "",
+            &attrs,
+            &["type", "trustGuestRxFilters", "managed"],
+        );
 
         let mut source: Option<InterfaceKind> = None;
         let mut tag_n = 0usize;
@@ -706,6 +708,8 @@ impl<'a> Cx<'a> {
                         cx.opaque_children(&rel, pempty, ex)?;
                         Ok(Took::Known("parameter"))
                     })?;
+                    // libvirt keeps filter variables sorted by name.
+                    fr.parameters.sort_by(|a, b| a.name.cmp(&b.name));
                     iface.filterref = Some(fr);
                     Ok(Took::Known("filterref"))
                 }

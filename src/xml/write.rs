@@ -218,11 +218,7 @@ impl W<'_> {
     }
 
     fn interface(&mut self, i: &Interface) {
-        let managed = if matches!(i.kind, InterfaceKind::Hostdev(_)) {
-            yn(i.managed)
-        } else {
-            None
-        };
+        let managed = yn(i.managed);
         self.open(
             "interface",
             None,
@@ -300,7 +296,10 @@ impl W<'_> {
         }
         if let Some(f) = &i.filterref {
             self.open("filterref", None, &[("filter", Some(V::S(&f.filter)))]);
-            for (n, p) in f.parameters.iter().enumerate() {
+            // libvirt writes filter variables sorted by name (stable for repeated names).
+            let mut params: Vec<&crate::model::FilterParameter> = f.parameters.iter().collect();
+            params.sort_by(|a, b| a.name.cmp(&b.name));
+            for (n, p) in params.into_iter().enumerate() {
                 self.leaf_indexed(
                     "parameter",
                     n + 1,

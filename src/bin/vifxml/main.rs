@@ -140,11 +140,21 @@ fn write_stdout(s: &str) -> Result<(), Fail> {
         .map_err(|e| Fail::io("cannot write standard output", e))
 }
 
+/// Findings that accompany another command's output go to stderr.
 fn report(src: Option<&str>, file: &str, ds: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in ds {
         let _ = err.write_all(render_human(src, file, d).as_bytes());
     }
+}
+
+/// Findings that are the command's output (`validate`) go to stdout.
+fn report_out(src: Option<&str>, file: &str, ds: &[Diagnostic]) -> Result<(), Fail> {
+    let mut s = String::new();
+    for d in ds {
+        s.push_str(&render_human(src, file, d));
+    }
+    write_stdout(&s)
 }
 
 /// What an input file turned out to be.
@@ -254,7 +264,7 @@ fn validate(files: &[String], format: Format) -> Result<u8, Fail> {
             Err(f) => {
                 let d = Diagnostic::error("xml.syntax", "", f.message);
                 if format == Format::Human {
-                    report(None, &name, std::slice::from_ref(&d));
+                    report_out(None, &name, std::slice::from_ref(&d))?;
                 }
                 json_reports.push((name, 0, vec![d], None));
                 worst = worst.max(1);
@@ -280,13 +290,13 @@ fn validate(files: &[String], format: Format) -> Result<u8, Fail> {
             worst = worst.max(1);
         }
         if format == Format::Human {
-            report(src.as_deref(), &name, &findings);
+            report_out(src.as_deref(), &name, &findings)?;
             let errors = findings.iter().filter(|d| d.is_error()).count();
             let warnings = findings.len() - errors;
             let verdict = if errors == 0 { "valid" } else { "invalid" };
-            println!(
-                "{name}: {verdict}: {count} interface(s), {errors} error(s), {warnings} warning(s)"
-            );
+            write_stdout(&format!(
+                "{name}: {verdict}: {count} interface(s), {errors} error(s), {warnings} warning(s)\n"
+            ))?;
         }
         json_reports.push((name, count, findings, src));
     }
