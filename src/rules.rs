@@ -94,6 +94,9 @@ rules! {
     "boot.order" E "validate" "schema" "boot order 0";
     "driver.hostdev" E "validate" "schema" "hostdev driver with more than a name, or a name other than vfio, kvm, xen";
     "driver.non-virtio" W "validate" "define" "driver settings on a non-virtio model, which libvirt drops";
+    "driver.name" E "validate" "schema" "driver name other than qemu or vhost on a non-hostdev interface";
+    "driver.txmode" E "validate" "schema" "txmode other than iothread or timer";
+    "backend.type" E "validate" "schema" "backend type other than passt or default";
     "driver.queues" E "validate" "schema" "driver queues 0";
     "driver.queue-size" E "validate" "qemu" "rx/tx queue size not a power of two in 256..=1024";
     "teaming.persistent" E "validate" "schema" "teaming transient without persistent, or persistent with it";

@@ -605,6 +605,24 @@ impl<'a> Checker<'a> {
             }
             return;
         }
+        if let Some(n) = d.name.as_deref() {
+            if !matches!(n, "qemu" | "vhost") {
+                self.err(
+                    "driver.name",
+                    "driver/@name",
+                    format!("driver name '{n}': expected qemu or vhost"),
+                );
+            }
+        }
+        if let Some(t) = d.txmode.as_deref() {
+            if !matches!(t, "iothread" | "timer") {
+                self.err(
+                    "driver.txmode",
+                    "driver/@txmode",
+                    format!("txmode '{t}': expected iothread or timer"),
+                );
+            }
+        }
         let virtio = self
             .i
             .model
@@ -652,6 +670,31 @@ impl<'a> Checker<'a> {
     }
 
     fn misc(&mut self) {
+        if let Some(t) = self
+            .i
+            .backend
+            .as_ref()
+            .and_then(|b| b.backend_type.as_deref())
+        {
+            if t != "passt" && t != "default" {
+                self.err(
+                    "backend.type",
+                    "backend/@type",
+                    format!("backend type '{t}': expected passt or default"),
+                );
+            }
+        }
+        if let InterfaceKind::Network(n) = &self.i.kind {
+            if let Some(pg) = &n.portgroup {
+                if crate::model::ids::DeviceName::new(pg).is_err() {
+                    self.err(
+                        "name.syntax",
+                        "source/@portgroup",
+                        format!("portgroup '{pg}': expected characters from [a-zA-Z0-9_.-\\:/]"),
+                    );
+                }
+            }
+        }
         if self.i.boot == Some(0) {
             self.err(
                 "boot.order",
