@@ -20,6 +20,8 @@
 //! ```
 
 pub mod diag;
+#[cfg(feature = "libvirt")]
+pub mod libvirt;
 pub mod model;
 pub mod rules;
 pub mod spec;

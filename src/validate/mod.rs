@@ -74,6 +74,30 @@ pub fn validate_all(ifaces: &[Interface]) -> Vec<Diagnostic> {
     out
 }
 
+/// Turns the errors of the named rules into warnings, for users who know better
+/// (`--allow virtualport.placement`). Refuses names that are not rule ids.
+///
+/// ```
+/// use vifxml::diag::{Diagnostic, Severity};
+/// let mut f = vec![Diagnostic::error("mtu.placement", "mtu/@size", "no")];
+/// vifxml::validate::allow(&mut f, &["mtu.placement".to_string()]).unwrap();
+/// assert_eq!(f[0].severity, Severity::Warning);
+/// assert!(vifxml::validate::allow(&mut f, &["no.such-rule".to_string()]).is_err());
+/// ```
+pub fn allow(findings: &mut [Diagnostic], rules: &[String]) -> Result<(), String> {
+    if let Some(bad) = rules.iter().find(|r| crate::rules::find(r).is_none()) {
+        return Err(format!(
+            "unknown rule '{bad}': `vifxml rules` lists the rule ids"
+        ));
+    }
+    for d in findings.iter_mut() {
+        if rules.iter().any(|r| r == d.rule) {
+            d.severity = crate::diag::Severity::Warning;
+        }
+    }
+    Ok(())
+}
+
 fn join(base: &str, rel: &str) -> String {
     match (base.is_empty(), rel.is_empty()) {
         (true, _) => rel.to_owned(),

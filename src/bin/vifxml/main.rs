@@ -48,6 +48,21 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Validate a domain document, then define it through libvirt (needs the `libvirt`
+    /// feature). libvirt is never called when validation finds an error.
+    Define {
+        /// Domain XML file, or - for standard input.
+        file: String,
+        /// libvirt connection URI.
+        #[arg(long, short = 'c', default_value = "test:///default")]
+        connect: String,
+        /// Turn this rule's errors into warnings (repeatable).
+        #[arg(long = "allow", value_name = "RULE")]
+        allow: Vec<String>,
+        /// Print the XML libvirt stored.
+        #[arg(long)]
+        dumpxml: bool,
+    },
     /// List every rule id with its severity and summary.
     Rules {
         /// Output format.
@@ -99,6 +114,12 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         Cmd::Render { spec, no_validate } => render(&spec, no_validate),
         Cmd::Parse { file } => parse(&file),
         Cmd::Validate { files, format } => validate(&files, format),
+        Cmd::Define {
+            file,
+            connect,
+            allow,
+            dumpxml,
+        } => define(&file, &connect, &allow, dumpxml),
         Cmd::Rules { format } => rules(format),
     }
 }
@@ -353,4 +374,76 @@ fn rules(format: Format) -> Result<u8, Fail> {
     };
     write_stdout(&out)?;
     Ok(0)
+}
+
+fn define(path: &str, uri: &str, allow: &[String], dumpxml: bool) -> Result<u8, Fail> {
+    let text = read_input(path)?;
+    let name = display_name(path);
+    let doc = match vifxml::xml::parse_document(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            report(Some(&text), name, &e.0);
+            return Ok(1);
+        }
+    };
+    if doc.root != "domain" {
+        return Err(Fail {
+            code: 1,
+            message: format!(
+                "{name}: define needs a <domain> document, found <{}>",
+                doc.root
+            ),
+        });
+    }
+    let mut findings = vifxml::validate::validate_document(&text, &doc);
+    vifxml::validate::allow(&mut findings, allow).map_err(|m| Fail {
+        code: 2,
+        message: format!("vifxml: {m}"),
+    })?;
+    report(Some(&text), name, &findings);
+    if findings.iter().any(Diagnostic::is_error) {
+        return Err(Fail {
+            code: 1,
+            message: format!(
+                "{name}: not defined: validation found errors (libvirt was not called)"
+            ),
+        });
+    }
+    define_with_libvirt(&text, uri, name, dumpxml)
+}
+
+#[cfg(feature = "libvirt")]
+fn define_with_libvirt(text: &str, uri: &str, name: &str, dumpxml: bool) -> Result<u8, Fail> {
+    use vifxml::libvirt::Connection;
+    let conn = Connection::open(uri).map_err(|e| Fail {
+        code: 2,
+        message: format!("vifxml: cannot connect to {uri}: {e}"),
+    })?;
+    match conn.define(text) {
+        Ok(d) => {
+            if dumpxml {
+                write_stdout(&d.xml)?;
+            } else {
+                write_stdout(&format!(
+                    "defined domain {} ({}) on {uri}\n",
+                    d.name, d.uuid
+                ))?;
+            }
+            Ok(0)
+        }
+        Err(e) => Err(Fail {
+            code: 1,
+            message: format!("{name}: {e}"),
+        }),
+    }
+}
+
+#[cfg(not(feature = "libvirt"))]
+fn define_with_libvirt(_text: &str, _uri: &str, _name: &str, _dumpxml: bool) -> Result<u8, Fail> {
+    Err(Fail {
+        code: 2,
+        message: "vifxml: built without libvirt support: rebuild with `cargo build --features \
+                  libvirt` (Debian: apt-get install libvirt-dev)"
+            .into(),
+    })
 }

@@ -1,0 +1,137 @@
+//! Defining domains through libvirt (feature `libvirt`). The only module that links libvirt.
+//!
+//! ```no_run
+//! # #[cfg(feature = "libvirt")] {
+//! let conn = vifxml::libvirt::Connection::open(vifxml::libvirt::DEFAULT_URI).unwrap();
+//! let xml = "<domain type='test'><name>demo</name><memory>1024</memory>\
+//!            <os><type>hvm</type></os><devices/></domain>";
+//! let defined = conn.define(xml).unwrap();
+//! assert_eq!(defined.name, "demo");
+//! # }
+//! ```
+
+use std::fmt;
+use std::sync::Once;
+
+use virt::connect::Connect;
+
+/// The in-process test driver: no daemon, answers in milliseconds.
+pub const DEFAULT_URI: &str = "test:///default";
+
+/// An error reported by libvirt, with its own message, code and domain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LibvirtError {
+    /// libvirt's error number (`virErrorNumber`).
+    pub code: i64,
+    /// Its name, e.g. `XmlError`, `ConfigUnsupported`.
+    pub code_name: String,
+    /// libvirt's error domain number (`virErrorDomain`).
+    pub domain: i64,
+    /// Its name, e.g. `Domain`, `Qemu`.
+    pub domain_name: String,
+    /// libvirt's message, as libvirt wrote it.
+    pub message: String,
+}
+
+impl fmt::Display for LibvirtError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "libvirt: {} (code {} {}, domain {} {})",
+            self.message, self.code, self.code_name, self.domain, self.domain_name
+        )
+    }
+}
+
+impl std::error::Error for LibvirtError {}
+
+fn enum_name<E: fmt::Debug, I: fmt::Display>(e: &virt::enumutil::Enum<E, I>) -> String {
+    match e {
+        virt::enumutil::Enum::Known(k) => format!("{k:?}"),
+        virt::enumutil::Enum::Unknown(u) => format!("unknown-{u}"),
+    }
+}
+
+fn enum_raw<E, I>(e: virt::enumutil::Enum<E, I>) -> i64
+where
+    E: virt::enumutil::RawEnum<I> + Copy + fmt::Debug + PartialEq,
+    I: Into<i64> + Copy + fmt::Display,
+{
+    e.to_raw().into()
+}
+
+impl From<virt::error::Error> for LibvirtError {
+    fn from(e: virt::error::Error) -> Self {
+        LibvirtError {
+            code: enum_raw(e.code()),
+            code_name: enum_name(&e.code()),
+            domain: enum_raw(e.domain()),
+            domain_name: enum_name(&e.domain()),
+            message: e.message().to_owned(),
+        }
+    }
+}
+
+static QUIET: Once = Once::new();
+
+/// Stops libvirt from printing its errors on stderr; they come back as [`LibvirtError`].
+pub fn quiet() {
+    QUIET.call_once(virt::error::clear_error_callback);
+}
+
+/// A domain libvirt accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Defined {
+    /// The domain's name.
+    pub name: String,
+    /// The domain's UUID.
+    pub uuid: String,
+    /// What libvirt stored (`virsh dumpxml --inactive`).
+    pub xml: String,
+}
+
+/// An open libvirt connection.
+pub struct Connection {
+    conn: Connect,
+}
+
+impl Connection {
+    /// Opens `uri` (`test:///default`, `qemu:///system`, `qemu+ssh://host/system`,
+    /// `qemu:///embed?root=DIR`, ...).
+    pub fn open(uri: &str) -> Result<Self, LibvirtError> {
+        quiet();
+        let conn = Connect::open(Some(uri))?;
+        Ok(Connection { conn })
+    }
+
+    /// Defines (or redefines) a domain, with libvirt's RelaxNG check on, and returns what
+    /// libvirt stored.
+    pub fn define(&self, xml: &str) -> Result<Defined, LibvirtError> {
+        let dom = self
+            .conn
+            .define_domain_xml_flags(xml, virt::sys::VIR_DOMAIN_DEFINE_VALIDATE)?;
+        let name = dom.name()?;
+        let uuid = dom.uuid_string()?;
+        let stored = dom.xml_desc(virt::sys::VIR_DOMAIN_XML_INACTIVE)?;
+        Ok(Defined {
+            name,
+            uuid,
+            xml: stored,
+        })
+    }
+
+    /// Defines a domain and undefines it again: asks libvirt whether it accepts the document
+    /// without leaving anything behind.
+    pub fn check(&self, xml: &str) -> Result<Defined, LibvirtError> {
+        let defined = self.define(xml)?;
+        self.undefine(&defined.name)?;
+        Ok(defined)
+    }
+
+    /// Undefines the domain called `name`.
+    pub fn undefine(&self, name: &str) -> Result<(), LibvirtError> {
+        let dom = self.conn.lookup_domain_by_name(name)?;
+        dom.undefine()?;
+        Ok(())
+    }
+}
