@@ -20,6 +20,7 @@
 //! ```
 
 pub mod diag;
+pub mod domain;
 #[cfg(feature = "libvirt")]
 pub mod libvirt;
 pub mod model;

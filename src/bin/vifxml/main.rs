@@ -9,6 +9,8 @@ use vifxml::diag::{render_human, Diagnostic, Diagnostics};
 use vifxml::xml::ParsedDocument;
 use vifxml::Interface;
 
+mod domain_cmd;
+
 #[derive(Parser)]
 #[command(
     name = "vifxml",
@@ -62,6 +64,12 @@ enum Cmd {
         /// Print the XML libvirt stored.
         #[arg(long)]
         dumpxml: bool,
+    },
+    /// Edit the interfaces of a guest document (list, add, replace, remove), changing no byte
+    /// outside the edited elements.
+    Domain {
+        #[command(subcommand)]
+        cmd: domain_cmd::DomainCmd,
     },
     /// List every rule id with its severity and summary.
     Rules {
@@ -121,6 +129,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             dumpxml,
         } => define(&file, &connect, &allow, dumpxml),
         Cmd::Rules { format } => rules(format),
+        Cmd::Domain { cmd } => domain_cmd::run(cmd),
     }
 }
 
