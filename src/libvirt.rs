@@ -73,6 +73,36 @@ impl From<virt::error::Error> for LibvirtError {
 }
 
 static QUIET: Once = Once::new();
+static EVENT_LOOP: Once = Once::new();
+
+/// Registers libvirt's default event loop and runs it on a background thread, once per
+/// process. Drivers that live in-process and talk to QEMU (`qemu:///embed`) and remote
+/// connections (keepalive) need it; the test driver does not.
+fn ensure_event_loop() -> Result<(), LibvirtError> {
+    let mut result = Ok(());
+    EVENT_LOOP.call_once(|| match virt::event::event_register_default_impl() {
+        Ok(()) => {
+            let spawned = std::thread::Builder::new()
+                .name("libvirt-events".into())
+                .spawn(|| loop {
+                    if virt::event::event_run_default_impl().is_err() {
+                        break;
+                    }
+                });
+            if let Err(e) = spawned {
+                result = Err(LibvirtError {
+                    code: 0,
+                    code_name: "Thread".into(),
+                    domain: 0,
+                    domain_name: "vifxml".into(),
+                    message: format!("cannot start the libvirt event loop thread: {e}"),
+                });
+            }
+        }
+        Err(e) => result = Err(e.into()),
+    });
+    result
+}
 
 /// Stops libvirt from printing its errors on stderr; they come back as [`LibvirtError`].
 pub fn quiet() {
@@ -100,6 +130,9 @@ impl Connection {
     /// `qemu:///embed?root=DIR`, ...).
     pub fn open(uri: &str) -> Result<Self, LibvirtError> {
         quiet();
+        if !uri.starts_with("test:") {
+            ensure_event_loop()?;
+        }
         let conn = Connect::open(Some(uri))?;
         Ok(Connection { conn })
     }
