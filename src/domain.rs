@@ -351,6 +351,7 @@ impl Domain {
                 interface: model,
                 span,
                 path: String::new(),
+                notes: Vec::new(),
             },
         );
         self.renumber();

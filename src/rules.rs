@@ -40,6 +40,7 @@ rules! {
     "xml.syntax" E "parse" "define" "malformed xml, undefined entity or character xml does not allow";
     "xml.doctype" E "parse" "define" "doctype and entity declarations are refused";
     "xml.too-large" E "parse" "define" "document larger than the size limit (10 MiB)";
+    "xml.noncanonical" E "parse" "schema" "value in a form libvirt's parser reads but its schema refuses (one-digit mac group, 0X, octal, odd uuid dashes, vhost-user source without type='unix'); vifxml writes the canonical form";
     "xml.root" E "parse" "define" "root element is not <domain>, <domstatus> or <interface>";
     "spec.syntax" E "parse" "advice" "spec is not valid json or yaml";
     "spec.shape" E "parse" "advice" "spec is not an interface object or an array of them";
@@ -56,7 +57,8 @@ rules! {
     "direct.mode" E "parse" "define" "direct mode is not vepa, bridge, private or passthrough (case-sensitive)";
     "vhostuser.socket-type" E "parse" "define" "vhost-user source type is not unix";
     "hostdev.address-type" E "parse" "define" "hostdev source address is not a pci address";
-    "pci.domain-range" E "parse" "qemu" "pci domain above 0xffff: libvirt reads 32 bits at define, the qemu driver only has guest pci domain 0";
+    "pci.domain-range" E "parse" "define" "pci domain above 0xffffffff";
+    "address.pci-domain" E "validate" "qemu" "guest pci address in a domain other than 0, which the qemu driver does not have";
     "pci.bus-range" E "parse" "define" "pci bus above 0xff";
     "pci.slot-range" E "parse" "define" "pci slot above 0x1f";
     "pci.function-range" E "parse" "define" "pci function above 7";

@@ -39,7 +39,7 @@ pub enum IdErrorKind {
     ProfileIdLength,
     /// VLAN tag outside 0..=4095.
     VlanTagRange,
-    /// PCI domain outside 0..=0xFFFF.
+    /// PCI domain outside 0..=0xFFFFFFFF.
     PciDomainRange,
     /// PCI bus outside 0..=0xFF.
     PciBusRange,
@@ -83,7 +83,9 @@ impl IdErrorKind {
             IdErrorKind::UuidSyntax => "a UUID (32 hex digits, dashes optional)",
             IdErrorKind::ProfileIdLength => "a profile id of 1 to 39 bytes",
             IdErrorKind::VlanTagRange => "a vlan tag in 0..=4095",
-            IdErrorKind::PciDomainRange => "a pci domain in 0..=0xffff",
+            IdErrorKind::PciDomainRange => {
+                "a pci domain in 0..=0xffffffff (0..=0xffff for a guest address)"
+            }
             IdErrorKind::PciBusRange => "a pci bus in 0..=0xff",
             IdErrorKind::PciSlotRange => "a pci slot in 0..=0x1f",
             IdErrorKind::PciFunctionRange => "a pci function in 0..=7",
@@ -111,17 +113,18 @@ impl IdError {
     }
 }
 
-/// Parses an unsigned integer the way C's `strtoul(s, _, 0)` does for well-formed input:
-/// `0x`/`0X` prefix is hexadecimal, a leading `0` is octal, anything else decimal. Surrounding
-/// whitespace, signs and trailing garbage are refused.
+/// Parses an unsigned integer the way libvirt does with `strtoul(s, _, 0)`: leading white space
+/// and a `+` are skipped, a `0x`/`0X` prefix is hexadecimal, a leading `0` is octal, anything
+/// else decimal. A `-`, trailing characters (white space included) and overflow are refused.
 pub fn parse_base0(s: &str) -> Result<u64, IdError> {
     let err = || IdError::new(IdErrorKind::NumberSyntax, s);
-    let (digits, radix) = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+    let t = strip_sign(s);
+    let (digits, radix) = if let Some(h) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
         (h, 16)
-    } else if s.len() > 1 && s.starts_with('0') {
-        (&s[1..], 8)
+    } else if t.len() > 1 && t.starts_with('0') {
+        (&t[1..], 8)
     } else {
-        (s, 10)
+        (t, 10)
     };
     if digits.is_empty() || !digits.bytes().all(|b| (b as char).is_digit(radix)) {
         return Err(err());
@@ -129,13 +132,21 @@ pub fn parse_base0(s: &str) -> Result<u64, IdError> {
     u64::from_str_radix(digits, radix).map_err(|_| err())
 }
 
-/// Parses a plain decimal unsigned integer (what libvirt reads for most attributes).
+/// Parses a decimal unsigned integer the way libvirt reads most attributes (leading white
+/// space and `+` skipped; nothing after the digits).
 pub fn parse_decimal(s: &str) -> Result<u64, IdError> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+    let t = strip_sign(s);
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
         return Err(IdError::new(IdErrorKind::NumberSyntax, s));
     }
-    s.parse::<u64>()
+    t.parse::<u64>()
         .map_err(|_| IdError::new(IdErrorKind::NumberSyntax, s))
+}
+
+/// Leading white space and one `+`, which libvirt's number reader (`strtoul`) skips.
+fn strip_sign(s: &str) -> &str {
+    let t = s.trim_start_matches([' ', '\t', '\n', '\r']);
+    t.strip_prefix('+').unwrap_or(t)
 }
 
 macro_rules! serde_via_str {
@@ -156,7 +167,7 @@ macro_rules! serde_via_str {
 
 /// Integer ids accept a JSON number or a string in any base libvirt reads.
 macro_rules! bounded_int {
-    ($(#[$doc:meta])* $name:ident, $repr:ty, $max:expr, $kind:expr) => {
+    ($(#[$doc:meta])* $name:ident, $repr:ty, $max:expr, $kind:expr, $parse:path) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name($repr);
@@ -182,7 +193,7 @@ macro_rules! bounded_int {
         impl FromStr for $name {
             type Err = IdError;
             fn from_str(s: &str) -> Result<Self, IdError> {
-                let v = parse_base0(s)?;
+                let v = $parse(s)?;
                 Self::new(v).map_err(|e| IdError { value: s.to_owned(), ..e })
             }
         }
@@ -219,19 +230,20 @@ macro_rules! bounded_int {
 bounded_int!(
     /// IEEE 802.1Qbg VSI manager id, 0..=255 (`<parameters managerid='11'/>`).
     /// 0 is reserved by IEEE; libvirt accepts it and the validator warns.
-    VsiManagerId, u8, u8::MAX, IdErrorKind::ManagerIdRange
+    VsiManagerId, u8, u8::MAX, IdErrorKind::ManagerIdRange, parse_base0
 );
 bounded_int!(
     /// IEEE 802.1Qbg VSI type id, 0..=0xFFFFFF (`<parameters typeid='1193047'/>`).
-    VsiTypeId, u32, 0xFF_FFFF, IdErrorKind::TypeIdRange
+    VsiTypeId, u32, 0xFF_FFFF, IdErrorKind::TypeIdRange, parse_base0
 );
 bounded_int!(
     /// IEEE 802.1Qbg VSI type id version, 0..=255 (`<parameters typeidversion='2'/>`).
-    VsiTypeIdVersion, u8, u8::MAX, IdErrorKind::TypeIdVersionRange
+    VsiTypeIdVersion, u8, u8::MAX, IdErrorKind::TypeIdVersionRange, parse_base0
 );
 bounded_int!(
-    /// 802.1Q VLAN id, 0..=4095 (`<tag id='42'/>`).
-    VlanTag, u16, 4095, IdErrorKind::VlanTagRange
+    /// 802.1Q VLAN id, 0..=4095 (`<tag id='42'/>`). Read in decimal, as libvirt does
+    /// (`010` is 10).
+    VlanTag, u16, 4095, IdErrorKind::VlanTagRange, parse_decimal
 );
 
 /// A unicast Ethernet MAC address (`<mac address='52:54:00:6d:90:02'/>`).
@@ -413,9 +425,9 @@ serde_via_str!(DeviceName);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PciAddress {
-    /// PCI domain, 0..=0xFFFF.
+    /// PCI domain, 0..=0xFFFFFFFF (Intel VMD puts devices in domains above 0xFFFF).
     #[serde(default, deserialize_with = "de_pci_domain")]
-    pub domain: u16,
+    pub domain: u32,
     /// PCI bus, 0..=0xFF.
     #[serde(deserialize_with = "de_pci_bus")]
     pub bus: u8,
@@ -431,7 +443,7 @@ impl PciAddress {
     /// Builds an address, checking each part's range.
     pub fn new(domain: u64, bus: u64, slot: u64, function: u64) -> Result<Self, IdError> {
         Ok(PciAddress {
-            domain: check_pci(domain, 0xFFFF, IdErrorKind::PciDomainRange)? as u16,
+            domain: check_pci(domain, 0xFFFF_FFFF, IdErrorKind::PciDomainRange)? as u32,
             bus: check_pci(bus, 0xFF, IdErrorKind::PciBusRange)? as u8,
             slot: check_pci(slot, 0x1F, IdErrorKind::PciSlotRange)? as u8,
             function: check_pci(function, 7, IdErrorKind::PciFunctionRange)? as u8,
@@ -441,7 +453,7 @@ impl PciAddress {
     /// Checks one part given as text (any base libvirt reads) against its range.
     pub fn parse_part(kind: IdErrorKind, s: &str) -> Result<u64, IdError> {
         let max = match kind {
-            IdErrorKind::PciDomainRange => 0xFFFF,
+            IdErrorKind::PciDomainRange => 0xFFFF_FFFF,
             IdErrorKind::PciBusRange => 0xFF,
             IdErrorKind::PciSlotRange => 0x1F,
             _ => 7,
@@ -479,7 +491,7 @@ fn de_pci_part<'de, D: Deserializer<'de>>(d: D, kind: IdErrorKind) -> Result<u64
         Str(String),
     }
     let max = match kind {
-        IdErrorKind::PciDomainRange => 0xFFFF,
+        IdErrorKind::PciDomainRange => 0xFFFF_FFFF,
         IdErrorKind::PciBusRange => 0xFF,
         IdErrorKind::PciSlotRange => 0x1F,
         _ => 7,
@@ -490,9 +502,10 @@ fn de_pci_part<'de, D: Deserializer<'de>>(d: D, kind: IdErrorKind) -> Result<u64
     }
 }
 
-pub(crate) fn de_pci_domain<'de, D: Deserializer<'de>>(d: D) -> Result<u16, D::Error> {
-    de_pci_part(d, IdErrorKind::PciDomainRange).map(|v| v as u16)
+pub(crate) fn de_pci_domain<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    de_pci_part(d, IdErrorKind::PciDomainRange).map(|v| v as u32)
 }
+
 pub(crate) fn de_pci_bus<'de, D: Deserializer<'de>>(d: D) -> Result<u8, D::Error> {
     de_pci_part(d, IdErrorKind::PciBusRange).map(|v| v as u8)
 }
@@ -526,8 +539,11 @@ mod tests {
             ("0x", None),
             ("", None),
             ("-1", None),
-            ("+1", None),
-            (" 1", None),
+            ("+1", Some(1)),
+            (" 1", Some(1)),
+            (" +0x10", Some(16)),
+            ("++1", None),
+            ("+-1", None),
             ("1 ", None),
             ("1a", None),
             ("99999999999999999999999", None),
@@ -577,6 +593,12 @@ mod tests {
     #[test]
     fn vlan_tag_table() {
         assert_eq!("4095".parse::<VlanTag>().unwrap().get(), 4095);
+        assert_eq!(
+            "010".parse::<VlanTag>().unwrap().get(),
+            10,
+            "decimal, like libvirt"
+        );
+        assert_eq!(kind::<VlanTag>("0x10"), IdErrorKind::NumberSyntax);
         assert_eq!("0".parse::<VlanTag>().unwrap().get(), 0);
         assert_eq!(kind::<VlanTag>("4096"), IdErrorKind::VlanTagRange);
         assert_eq!(
@@ -680,8 +702,9 @@ mod tests {
     fn pci_table() {
         let a = PciAddress::new(0, 3, 0x1f, 7).unwrap();
         assert_eq!(a.to_string(), "0000:03:1f.7");
+        assert_eq!(PciAddress::new(0x10000, 0, 0, 0).unwrap().domain, 0x10000);
         assert_eq!(
-            PciAddress::new(0x10000, 0, 0, 0).unwrap_err().kind,
+            PciAddress::new(0x1_0000_0000, 0, 0, 0).unwrap_err().kind,
             IdErrorKind::PciDomainRange
         );
         assert_eq!(

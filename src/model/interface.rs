@@ -559,9 +559,9 @@ pub enum DeviceAddress {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GuestPciAddress {
-    /// PCI domain, 0..=0xFFFF.
+    /// PCI domain, 0..=0xFFFFFFFF (the qemu driver only has domain 0: a validation rule).
     #[serde(default, deserialize_with = "super::ids::de_pci_domain")]
-    pub domain: u16,
+    pub domain: u32,
     /// PCI bus, 0..=0xFF.
     #[serde(deserialize_with = "super::ids::de_pci_bus")]
     pub bus: u8,

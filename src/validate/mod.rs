@@ -41,6 +41,7 @@ pub fn validate_document(src: &str, doc: &ParsedDocument) -> Vec<Diagnostic> {
     // `<actual>` (the network's resolved port), which the domain schema does not have.
     let status = doc.root == "domstatus";
     for p in &doc.interfaces {
+        out.extend(p.notes.iter().cloned());
         for mut d in validate(&p.interface) {
             if status && d.rule == "extras.unknown" && d.path == "actual" {
                 continue;
@@ -911,6 +912,19 @@ impl<'a> Checker<'a> {
                 &path,
                 format!("{what} '{v}': expected characters from [a-zA-Z0-9_.-\\:/]"),
             );
+        }
+        if let Some(crate::model::DeviceAddress::Pci(a)) = &self.i.address {
+            if a.domain != 0 {
+                self.err(
+                    "address.pci-domain",
+                    "address/@domain",
+                    format!(
+                        "guest pci domain {:#06x}: libvirt takes it at define, but the qemu \
+                         driver only has pci domain 0",
+                        a.domain
+                    ),
+                );
+            }
         }
         if self.i.boot == Some(0) {
             self.err(

@@ -4,6 +4,7 @@
 //! what it does not model in [`crate::model::Extras`]; rendering writes libvirt's canonical form.
 
 mod escape;
+mod forms;
 mod locate;
 mod read;
 mod write;

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::forms::{schema_accepts, Form};
 use super::{is_xml_char, MAX_DOCUMENT_SIZE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
@@ -47,6 +48,10 @@ pub struct ParsedInterface {
     /// Element path of the interface: `devices/interface[2]` in a domain, `interface[1]` in a
     /// sequence of bare interfaces.
     pub path: String,
+    /// Values read in a lenient form that libvirt's schema refuses (`xml.noncanonical`), with
+    /// paths and offsets; [`crate::validate::validate_document`] reports them. Rendering writes
+    /// the canonical form.
+    pub notes: Vec<Diagnostic>,
 }
 
 /// Every interface of a document.
@@ -157,6 +162,8 @@ struct Cx<'a> {
     src: &'a str,
     r: Reader<&'a [u8]>,
     diags: Vec<Diagnostic>,
+    /// Non-fatal findings about value forms, for the interface being read.
+    notes: Vec<Diagnostic>,
     /// Path of the interface being read, e.g. `devices/interface[2]`.
     base: String,
 }
@@ -181,6 +188,7 @@ impl<'a> Cx<'a> {
             src,
             r,
             diags: Vec::new(),
+            notes: Vec::new(),
             base: String::new(),
         }
     }
@@ -286,6 +294,25 @@ impl<'a> Cx<'a> {
                 self.report(e.kind.rule(), rel, a, format!("{}: {}", a.name, e));
                 None
             }
+        }
+    }
+
+    /// Notes a value libvirt's parser reads but its schema refuses in this form.
+    fn form(&mut self, rel: &str, a: &Attr<'_>, form: Form) {
+        if !schema_accepts(form, &a.value) {
+            let d = Diagnostic::error(
+                "xml.noncanonical",
+                self.attr_path(rel, a.name),
+                format!(
+                    "{}='{}' reads, but libvirt's schema refuses this form (expected {}): \
+                     vifxml writes the canonical form",
+                    a.name,
+                    a.value,
+                    form.expected()
+                ),
+            )
+            .at(a.off);
+            self.notes.push(d);
         }
     }
 
@@ -559,10 +586,22 @@ impl<'a> Cx<'a> {
         path: String,
     ) -> Result<ParsedInterface, Fatal> {
         self.base = path;
+        self.notes.clear();
         let errors_before = self.diags.len();
         let attrs = self.attrs(e)?;
         let mut ex = Extras::default();
         let ty = match find(&attrs, "type") {
+            Some(a) if a.value.is_empty() => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "interface.type-missing",
+                        self.path("@type"),
+                        "empty type attribute: expected <interface type='...'>",
+                    )
+                    .at(a.off),
+                );
+                String::new()
+            }
             Some(a) => a.value.clone().into_owned(),
             None => {
                 self.diags.push(
@@ -610,6 +649,9 @@ impl<'a> Cx<'a> {
                         return Ok(Took::Unknown);
                     };
                     iface.mac = cx.id("mac", addr);
+                    if iface.mac.is_some() {
+                        cx.form("mac", addr, Form::Mac);
+                    }
                     Self::keep_attrs(ex, "mac", &a, &["address"]);
                     cx.opaque_children("mac", cempty, ex)?;
                     Ok(Took::Known("mac"))
@@ -869,6 +911,7 @@ impl<'a> Cx<'a> {
             interface: iface,
             span: start..end,
             path: std::mem::take(&mut self.base),
+            notes: std::mem::take(&mut self.notes),
         })
     }
 
@@ -907,6 +950,13 @@ impl<'a> Cx<'a> {
         .enumerate()
         {
             if let Some(v) = find(a, name) {
+                let form = match kind {
+                    IdErrorKind::PciDomainRange => Form::Uint32,
+                    IdErrorKind::PciBusRange => Form::Uint8,
+                    IdErrorKind::PciSlotRange => Form::PciSlot,
+                    _ => Form::PciFunc,
+                };
+                self.form(rel, v, form);
                 match PciAddress::parse_part(kind, &v.value) {
                     Ok(n) => parts[i] = n,
                     Err(e) => {
@@ -959,7 +1009,10 @@ impl<'a> Cx<'a> {
                     missing(self, "a network attribute");
                 }
                 let portid = match find(&a, "portid") {
-                    Some(p) => self.id("source", p),
+                    Some(p) => {
+                        self.form("source", p, Form::Uuid);
+                        self.id("source", p)
+                    }
                     None => None,
                 };
                 let portgroup = find(&a, "portgroup").map(|p| p.value.clone().into_owned());
@@ -1027,6 +1080,16 @@ impl<'a> Cx<'a> {
                     }
                 }
                 let path = find(&a, "path").map(|p| p.value.clone().into_owned());
+                if path.is_some() && find(&a, "type").is_none() {
+                    let d = Diagnostic::error(
+                        "xml.noncanonical",
+                        self.path("source"),
+                        "vhost-user <source> without type='unix': libvirt's schema requires it; \
+                         vifxml writes it",
+                    )
+                    .at(at);
+                    self.notes.push(d);
+                }
                 let mode = match find(&a, "mode") {
                     Some(m) => self.choice(
                         "source",
@@ -1164,6 +1227,19 @@ impl<'a> Cx<'a> {
             let pa = cx.attrs(p)?;
             let mut u = Untyped::default();
             for attr in &pa {
+                let form = match attr.name {
+                    "managerid" | "typeidversion" => Some(Form::Uint8),
+                    "typeid" => Some(Form::Uint24),
+                    "instanceid" | "interfaceid" => Some(Form::Uuid),
+                    _ => None,
+                };
+                if let Some(f) = form {
+                    cx.form(rel, attr, f);
+                }
+                if attr.name == "profileid" && attr.value.is_empty() {
+                    // libvirt treats an empty profileid as absent.
+                    continue;
+                }
                 let name: &'static str = match attr.name {
                     "managerid" => {
                         u.managerid = cx.id(rel, attr);
@@ -1289,6 +1365,9 @@ impl<'a> Cx<'a> {
             let da = cx.attrs(d)?;
             let mut rate = Rate::default();
             for attr in &da {
+                if matches!(attr.name, "average" | "peak" | "burst" | "floor") {
+                    cx.form(rel, attr, Form::Digits);
+                }
                 match attr.name {
                     "average" => rate.average = cx.num(rel, attr),
                     "peak" => rate.peak = cx.num(rel, attr),
