@@ -25,6 +25,7 @@ pub mod domain;
 pub mod libvirt;
 pub mod model;
 pub mod rules;
+pub mod schema;
 pub mod spec;
 pub mod validate;
 pub mod xml;

@@ -44,6 +44,7 @@ rules! {
     "xml.root" E "parse" "define" "root element is not <domain>, <domstatus> or <interface>";
     "spec.syntax" E "parse" "advice" "spec is not valid json or yaml";
     "spec.shape" E "parse" "advice" "spec is not an interface object or an array of them";
+    "spec.schema" E "parse" "advice" "spec does not match the json schema (path is a json pointer)";
     "spec.invalid" E "parse" "advice" "spec field has the wrong name, type or value";
     "spec.too-large" E "parse" "advice" "spec larger than the size limit (10 MiB)";
     "interface.type-missing" E "parse" "define" "<interface> without a type attribute";

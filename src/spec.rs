@@ -58,8 +58,19 @@ pub fn from_str(text: &str) -> Result<Vec<Interface>, Diagnostics> {
     from_value(value)
 }
 
-/// Reads specs from an already parsed JSON value (object or array of objects).
+/// Reads specs from an already parsed JSON value (object or array of objects): checks it
+/// against the JSON Schema first (findings name the JSON path), then deserializes it.
 pub fn from_value(value: Value) -> Result<Vec<Interface>, Diagnostics> {
+    let schema_findings = crate::schema::check(&value);
+    if !schema_findings.is_empty() {
+        return Err(Diagnostics(schema_findings));
+    }
+    deserialize(value)
+}
+
+/// Deserializes without the schema check (the schema accepts exactly what this accepts, but
+/// for the well-formedness of raw xml in `extras`).
+pub fn deserialize(value: Value) -> Result<Vec<Interface>, Diagnostics> {
     let (items, array) = match value {
         Value::Array(items) => (items, true),
         other @ Value::Object(_) => (vec![other], false),
@@ -82,7 +93,7 @@ pub fn from_value(value: Value) -> Result<Vec<Interface>, Diagnostics> {
         } else {
             String::new()
         };
-        match serde_json::from_value::<Interface>(item) {
+        match crate::model::strict::from_value::<Interface>(item) {
             Ok(iface) => out.push(iface),
             Err(e) => errors.push(Diagnostic::error("spec.invalid", path, e.to_string())),
         }
@@ -128,17 +139,25 @@ mod tests {
         let e = from_str(r#"[{"type":"user"},{"type":"user","mtuu":1}]"#).unwrap_err();
         assert_eq!(e.0.len(), 1);
         assert_eq!(e.0[0].path, "/1");
+        assert_eq!(e.0[0].rule, "spec.schema");
         assert!(e.0[0].message.contains("mtuu"), "{}", e.0[0].message);
+        let e =
+            deserialize(serde_json::json!([{"type":"user"},{"type":"user","mtuu":1}])).unwrap_err();
+        assert_eq!(e.0[0].path, "/1");
+        assert_eq!(e.0[0].rule, "spec.invalid");
+        let e = from_str(r#"[{"type":"direct","source":{"dev":"eth0"},"virtualport":{"type":"802.1Qbg","managerid":300}}]"#).unwrap_err();
+        assert!(
+            e.0.iter().any(|d| d.path.starts_with("/0/virtualport")),
+            "{e}"
+        );
     }
 
     #[test]
     fn wrong_shapes_are_refused() {
         assert!(from_str("42").unwrap_err().has("spec.shape"));
         assert!(from_str("{").unwrap_err().has("spec.syntax"));
-        assert!(from_str(r#"{"source":{}}"#)
-            .unwrap_err()
-            .has("spec.invalid"));
+        assert!(from_str(r#"{"source":{}}"#).unwrap_err().has("spec.schema"));
         let e = from_str(r#"{"type":"direct","source":{"dev":"eth0","mode":"VEPA"}}"#).unwrap_err();
-        assert!(e.has("spec.invalid"));
+        assert!(e.has("spec.schema"));
     }
 }

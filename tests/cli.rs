@@ -163,7 +163,7 @@ fn bad_input_gets_a_clear_error_and_no_panic() {
         ("doctype", b"<!DOCTYPE interface [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><interface type='user'/>".to_vec(), "xml.doctype"),
         ("oversize", huge.into_bytes(), "xml.too-large"),
         ("range", b"<interface type='direct'><source dev='e'/><virtualport type='802.1Qbg'><parameters managerid='300' typeid='1' typeidversion='1'/></virtualport></interface>".to_vec(), "virtualport.managerid-range"),
-        ("wrong type", br#"{"type":"bridge","source":{"bridge":"br0"},"mtu":"x"}"#.to_vec(), "spec.invalid"),
+        ("wrong type", br#"{"type":"bridge","source":{"bridge":"br0"},"mtu":"x"}"#.to_vec(), "spec.schema"),
         ("not utf-8", b"<interface type='\xff'/>".to_vec(), "utf-8"),
     ];
     for (what, input, expect) in cases {
@@ -223,4 +223,15 @@ fn rules_lists_every_rule() {
     assert_eq!(code(&o), 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v.as_array().map(Vec::len), Some(vifxml::rules::RULES.len()));
+}
+
+#[test]
+fn schema_command_prints_the_committed_schema() {
+    let o = run(&["schema"], None);
+    assert_eq!(code(&o), 0);
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/interface-spec.schema.json"),
+    )
+    .expect("committed schema");
+    assert_eq!(stdout(&o), committed);
 }

@@ -13,10 +13,13 @@
 
 use std::fmt;
 
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Unknown attributes and child nodes of an interface and its known sub-elements.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Extras {
     /// Attributes the model does not name, in document order.
@@ -51,7 +54,7 @@ impl Extras {
 }
 
 /// `name='value'` on the element at `element`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtraAttribute {
     /// Path of the element carrying the attribute (`""` for `<interface>`).
@@ -64,7 +67,7 @@ pub struct ExtraAttribute {
 }
 
 /// A child node kept verbatim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtraNode {
     /// Path of the parent element (`""` for `<interface>`).
@@ -103,6 +106,20 @@ impl RawXml {
 impl fmt::Display for RawXml {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for RawXml {
+    fn schema_name() -> Cow<'static, str> {
+        "RawXml".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "minLength": 1,
+            "description": "a well-formed xml fragment (elements, comments, text); checked when read, \
+                            beyond what this schema can say",
+        })
     }
 }
 
@@ -153,6 +170,19 @@ pub fn is_xml_name(s: &str) -> bool {
 impl fmt::Display for XmlName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl JsonSchema for XmlName {
+    fn schema_name() -> Cow<'static, str> {
+        "XmlName".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[\\p{Alphabetic}_:][\\p{Alphabetic}\\p{N}_:.-]*$",
+            "description": "an xml attribute name, optionally prefixed",
+        })
     }
 }
 

@@ -16,6 +16,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What was wrong with a rejected identifier.
@@ -149,8 +152,22 @@ fn strip_sign(s: &str) -> &str {
     t.strip_prefix('+').unwrap_or(t)
 }
 
+/// Serde through the text form; the JSON Schema is a string with `pattern`, which matches
+/// exactly the strings the deserializer accepts.
 macro_rules! serde_via_str {
-    ($t:ty) => {
+    ($t:ty, $name:literal, $pattern:expr, $desc:literal) => {
+        impl JsonSchema for $t {
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "type": "string",
+                    "pattern": $pattern,
+                    "description": $desc,
+                })
+            }
+        }
         impl Serialize for $t {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_str(self)
@@ -159,7 +176,7 @@ macro_rules! serde_via_str {
         impl<'de> Deserialize<'de> for $t {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+                <$t>::from_spec_str(&s).map_err(serde::de::Error::custom)
             }
         }
     };
@@ -167,7 +184,7 @@ macro_rules! serde_via_str {
 
 /// Integer ids accept a JSON number or a string in any base libvirt reads.
 macro_rules! bounded_int {
-    ($(#[$doc:meta])* $name:ident, $repr:ty, $max:expr, $kind:expr, $parse:path) => {
+    ($(#[$doc:meta])* $name:ident, $repr:ty, $max:expr, $kind:expr, $parse:path, $hex:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name($repr);
@@ -210,40 +227,82 @@ macro_rules! bounded_int {
             }
         }
 
+        /// A JSON number, or (where `$hex` gives a pattern) a `0x` hex string.
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                #[derive(Deserialize)]
-                #[serde(untagged)]
-                enum NumOrStr {
-                    Num(u64),
-                    Str(String),
-                }
                 match NumOrStr::deserialize(d)? {
                     NumOrStr::Num(n) => $name::new(n).map_err(serde::de::Error::custom),
-                    NumOrStr::Str(s) => s.parse().map_err(serde::de::Error::custom),
+                    NumOrStr::Str(s) => {
+                        let hex: Option<&str> = $hex;
+                        if hex.is_none() || !is_hex_literal(&s) {
+                            return Err(serde::de::Error::custom(format!(
+                                "'{s}': expected {}",
+                                if hex.is_some() { "a number or a 0x hex string" } else { "a number" }
+                            )));
+                        }
+                        let v = parse_base0(&s).map_err(serde::de::Error::custom)?;
+                        $name::new(v).map_err(|e| serde::de::Error::custom(IdError { value: s, ..e }))
+                    }
+                }
+            }
+        }
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                let max = Self::MAX as u64;
+                let hex: Option<&str> = $hex;
+                // `maximum` only constrains numbers and `pattern` only strings.
+                match hex {
+                    Some(p) => json_schema!({
+                        "type": ["integer", "string"],
+                        "minimum": 0,
+                        "maximum": max,
+                        "pattern": p,
+                    }),
+                    None => json_schema!({"type": "integer", "minimum": 0, "maximum": max}),
                 }
             }
         }
     };
 }
 
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NumOrStr {
+    Num(u64),
+    Str(String),
+}
+
+/// `0x`/`0X` followed by hex digits only.
+fn is_hex_literal(s: &str) -> bool {
+    s.strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 bounded_int!(
     /// IEEE 802.1Qbg VSI manager id, 0..=255 (`<parameters managerid='11'/>`).
     /// 0 is reserved by IEEE; libvirt accepts it and the validator warns.
-    VsiManagerId, u8, u8::MAX, IdErrorKind::ManagerIdRange, parse_base0
+    VsiManagerId, u8, u8::MAX, IdErrorKind::ManagerIdRange, parse_base0,
+    Some("^0[xX]0*[0-9a-fA-F]{1,2}$")
 );
 bounded_int!(
     /// IEEE 802.1Qbg VSI type id, 0..=0xFFFFFF (`<parameters typeid='1193047'/>`).
-    VsiTypeId, u32, 0xFF_FFFF, IdErrorKind::TypeIdRange, parse_base0
+    VsiTypeId, u32, 0xFF_FFFF, IdErrorKind::TypeIdRange, parse_base0,
+    Some("^0[xX]0*[0-9a-fA-F]{1,6}$")
 );
 bounded_int!(
     /// IEEE 802.1Qbg VSI type id version, 0..=255 (`<parameters typeidversion='2'/>`).
-    VsiTypeIdVersion, u8, u8::MAX, IdErrorKind::TypeIdVersionRange, parse_base0
+    VsiTypeIdVersion, u8, u8::MAX, IdErrorKind::TypeIdVersionRange, parse_base0,
+    Some("^0[xX]0*[0-9a-fA-F]{1,2}$")
 );
 bounded_int!(
     /// 802.1Q VLAN id, 0..=4095 (`<tag id='42'/>`). Read in decimal, as libvirt does
     /// (`010` is 10).
-    VlanTag, u16, 4095, IdErrorKind::VlanTagRange, parse_decimal
+    VlanTag, u16, 4095, IdErrorKind::VlanTagRange, parse_decimal, None
 );
 
 /// A unicast Ethernet MAC address (`<mac address='52:54:00:6d:90:02'/>`).
@@ -304,7 +363,18 @@ impl fmt::Display for MacAddr {
         )
     }
 }
-serde_via_str!(MacAddr);
+impl MacAddr {
+    /// The spec (JSON/YAML) form: what the XML reader takes.
+    pub fn from_spec_str(s: &str) -> Result<Self, IdError> {
+        s.parse()
+    }
+}
+serde_via_str!(
+    MacAddr,
+    "MacAddr",
+    "^[0-9a-fA-F]?[02468aAcCeE](:[0-9a-fA-F]{1,2}){5}$",
+    "unicast mac address, e.g. 52:54:00:6d:90:02"
+);
 
 /// A UUID as libvirt reads it (dashes optional, any case) and writes it (lowercase, dashed).
 /// Used for 802.1Qbg `instanceid`, openvswitch/midonet `interfaceid` and network `portid`.
@@ -343,7 +413,33 @@ impl fmt::Display for Uuid {
         write!(f, "{}", self.0.hyphenated())
     }
 }
-serde_via_str!(Uuid);
+impl Uuid {
+    /// The spec (JSON/YAML) form: 32 hex digits, bare or 8-4-4-4-12 (libvirt's schema).
+    pub fn from_spec_str(s: &str) -> Result<Self, IdError> {
+        let canonical = {
+            let b = s.as_bytes();
+            let hex = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_hexdigit);
+            (b.len() == 32 && hex(0..32))
+                || (b.len() == 36
+                    && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
+                    && hex(0..8)
+                    && hex(9..13)
+                    && hex(14..18)
+                    && hex(19..23)
+                    && hex(24..36))
+        };
+        if !canonical {
+            return Err(IdError::new(IdErrorKind::UuidSyntax, s));
+        }
+        s.parse()
+    }
+}
+serde_via_str!(
+    Uuid,
+    "Uuid",
+    "^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$",
+    "uuid, 32 hex digits bare or as 8-4-4-4-12"
+);
 
 /// An 802.1Qbh / openvswitch port profile id: 1 to 39 bytes
 /// (`<parameters profileid='finance'/>`).
@@ -380,7 +476,21 @@ impl fmt::Display for ProfileId {
         f.write_str(&self.0)
     }
 }
-serde_via_str!(ProfileId);
+impl ProfileId {
+    /// The spec (JSON/YAML) form: 1 to 39 printable ASCII characters.
+    pub fn from_spec_str(s: &str) -> Result<Self, IdError> {
+        if !s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(IdError::new(IdErrorKind::ProfileIdLength, s));
+        }
+        ProfileId::new(s)
+    }
+}
+serde_via_str!(
+    ProfileId,
+    "ProfileId",
+    "^[ -~]{1,39}$",
+    "port profile name, 1 to 39 printable ascii characters"
+);
 
 /// A host device or interface name as libvirt's schema allows it: non-empty, characters from
 /// `[a-zA-Z0-9_.\-\\:/]` (`<source dev='eth0'/>`, `<target dev='tap0'/>`).
@@ -418,25 +528,63 @@ impl fmt::Display for DeviceName {
         f.write_str(&self.0)
     }
 }
-serde_via_str!(DeviceName);
+impl DeviceName {
+    /// The spec (JSON/YAML) form: what the XML reader takes.
+    pub fn from_spec_str(s: &str) -> Result<Self, IdError> {
+        DeviceName::new(s)
+    }
+}
+serde_via_str!(
+    DeviceName,
+    "DeviceName",
+    "^[a-zA-Z0-9_.\\\\:/-]+$",
+    "host device name: letters, digits and _ . - \\ : /"
+);
 
 /// A host PCI address (`<address type='pci' domain='0x0000' bus='0x03' slot='0x00'
 /// function='0x1'/>`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct PciAddress {
     /// PCI domain, 0..=0xFFFFFFFF (Intel VMD puts devices in domains above 0xFFFF).
     #[serde(default, deserialize_with = "de_pci_domain")]
+    #[schemars(schema_with = "pci_domain_schema")]
     pub domain: u32,
     /// PCI bus, 0..=0xFF.
     #[serde(deserialize_with = "de_pci_bus")]
+    #[schemars(schema_with = "pci_bus_schema")]
     pub bus: u8,
     /// PCI slot, 0..=0x1F.
     #[serde(deserialize_with = "de_pci_slot")]
+    #[schemars(schema_with = "pci_slot_schema")]
     pub slot: u8,
     /// PCI function, 0..=7.
     #[serde(deserialize_with = "de_pci_function")]
+    #[schemars(schema_with = "pci_function_schema")]
     pub function: u8,
+}
+
+fn pci_part_schema(max: u64, pattern: &str) -> Schema {
+    json_schema!({
+        "type": ["integer", "string"],
+        "minimum": 0,
+        "maximum": max,
+        "pattern": pattern,
+    })
+}
+pub(crate) fn pci_domain_schema(_: &mut SchemaGenerator) -> Schema {
+    pci_part_schema(0xFFFF_FFFF, "^0[xX]0*[0-9a-fA-F]{1,8}$")
+}
+pub(crate) fn pci_bus_schema(_: &mut SchemaGenerator) -> Schema {
+    pci_part_schema(0xFF, "^0[xX]0*[0-9a-fA-F]{1,2}$")
+}
+pub(crate) fn pci_slot_schema(_: &mut SchemaGenerator) -> Schema {
+    pci_part_schema(0x1F, "^0[xX]0*[01]?[0-9a-fA-F]$")
+}
+pub(crate) fn pci_function_schema(_: &mut SchemaGenerator) -> Schema {
+    pci_part_schema(7, "^0[xX]0*[0-7]$")
 }
 
 impl PciAddress {
@@ -484,12 +632,6 @@ fn check_pci(v: u64, max: u64, kind: IdErrorKind) -> Result<u64, IdError> {
 }
 
 fn de_pci_part<'de, D: Deserializer<'de>>(d: D, kind: IdErrorKind) -> Result<u64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumOrStr {
-        Num(u64),
-        Str(String),
-    }
     let max = match kind {
         IdErrorKind::PciDomainRange => 0xFFFF_FFFF,
         IdErrorKind::PciBusRange => 0xFF,
@@ -498,7 +640,12 @@ fn de_pci_part<'de, D: Deserializer<'de>>(d: D, kind: IdErrorKind) -> Result<u64
     };
     match NumOrStr::deserialize(d)? {
         NumOrStr::Num(n) => check_pci(n, max, kind).map_err(serde::de::Error::custom),
-        NumOrStr::Str(s) => PciAddress::parse_part(kind, &s).map_err(serde::de::Error::custom),
+        NumOrStr::Str(s) if is_hex_literal(&s) => {
+            PciAddress::parse_part(kind, &s).map_err(serde::de::Error::custom)
+        }
+        NumOrStr::Str(s) => Err(serde::de::Error::custom(format!(
+            "'{s}': expected a number or a 0x hex string"
+        ))),
     }
 }
 
@@ -733,13 +880,21 @@ mod tests {
 
     #[test]
     fn serde_accepts_numbers_and_strings() {
+        assert!(
+            serde_json::from_str::<VsiTypeId>("\"16\"").is_err(),
+            "strings are 0x hex"
+        );
+        assert!(
+            serde_json::from_str::<VlanTag>("\"0x10\"").is_err(),
+            "vlan ids are numbers"
+        );
         let v: VsiTypeId = serde_json::from_str("\"0x10\"").unwrap();
         assert_eq!(v.get(), 16);
         let v: VsiTypeId = serde_json::from_str("16").unwrap();
         assert_eq!(serde_json::to_string(&v).unwrap(), "16");
         assert!(serde_json::from_str::<VsiTypeId>("16777216").is_err());
         let p: PciAddress =
-            serde_json::from_str(r#"{"bus":"0x03","slot":0,"function":"1"}"#).unwrap();
+            serde_json::from_str(r#"{"bus":"0x03","slot":0,"function":1}"#).unwrap();
         assert_eq!(p, PciAddress::new(0, 3, 0, 1).unwrap());
         assert!(serde_json::from_str::<PciAddress>(r#"{"bus":0,"slot":32,"function":0}"#).is_err());
     }

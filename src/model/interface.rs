@@ -16,6 +16,7 @@
 //! The serde form (JSON/YAML spec) puts the type and source at the top:
 //! `{"type": "bridge", "source": {"bridge": "br-int"}, "mac": "52:54:00:6d:90:02", ...}`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::extras::Extras;
@@ -27,8 +28,9 @@ use super::kind::{
 use super::virtualport::VirtualPort;
 
 /// One guest network interface.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(remote = "Self", deny_unknown_fields)]
+#[schemars(transform = interface_schema)]
 pub struct Interface {
     /// Type and source (serialized as top-level `type` and `source`).
     #[serde(skip)]
@@ -136,6 +138,87 @@ impl Interface {
     }
 }
 
+/// Adds `type` and the `source` shaped by it to the schema derived from the other fields.
+fn interface_schema(schema: &mut schemars::Schema) {
+    use serde_json::json;
+    let settings = schemars::generate::SchemaSettings::draft2020_12();
+    let mut generator = settings.into_generator();
+    let src = |s: schemars::Schema| s.to_value();
+    let sources = [
+        (
+            "bridge",
+            src(super::schema_inline::<BridgeSource>(&mut generator)),
+            true,
+        ),
+        (
+            "network",
+            src(super::schema_inline::<NetworkSource>(&mut generator)),
+            true,
+        ),
+        (
+            "direct",
+            src(super::schema_inline::<DirectSource>(&mut generator)),
+            true,
+        ),
+        (
+            "vhostuser",
+            src(super::schema_inline::<VhostUserSource>(&mut generator)),
+            false,
+        ),
+        (
+            "hostdev",
+            src(super::schema_inline::<HostdevSource>(&mut generator)),
+            true,
+        ),
+        (
+            "vdpa",
+            src(super::schema_inline::<VdpaSource>(&mut generator)),
+            true,
+        ),
+    ];
+    let modelled: Vec<&str> = sources.iter().map(|(t, _, _)| *t).collect();
+    let mut all_of = Vec::new();
+    for (ty, source, required) in &sources {
+        let then = if *required {
+            json!({"properties": {"source": source}, "required": ["source"]})
+        } else {
+            json!({"properties": {"source": source}})
+        };
+        all_of.push(json!({"if": {"properties": {"type": {"const": ty}}}, "then": then}));
+    }
+    all_of.push(json!({
+        "if": {"properties": {"type": {"not": {"enum": modelled}}}},
+        "then": {"not": {"required": ["source"]}}
+    }));
+    let obj = schema.ensure_object();
+    let props = obj
+        .entry("properties")
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if let serde_json::Value::Object(props) = props {
+        props.insert(
+            "type".into(),
+            json!({
+                "type": "string",
+                "pattern": "^[A-Za-z0-9_-]+$",
+                "description": "interface type: ethernet, bridge, network, direct, vhostuser, \
+                                hostdev, vdpa, user, or any other libvirt type (kept as read)",
+                "examples": ["direct", "bridge", "network", "vhostuser", "hostdev"],
+            }),
+        );
+        props.insert(
+            "source".into(),
+            json!({"type": "object", "description": "the <source>, shaped by `type`"}),
+        );
+    }
+    let required = obj
+        .entry("required")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+    if let serde_json::Value::Array(r) = required {
+        r.insert(0, json!("type"));
+    }
+    obj.insert("allOf".into(), serde_json::Value::Array(all_of));
+}
+
 impl Serialize for Interface {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::Error;
@@ -182,7 +265,7 @@ impl<'de> Deserialize<'de> for Interface {
             None => return Err(D::Error::custom("missing field `type`")),
         };
         let source = map.remove("source");
-        let in_source = |e: serde_json::Error| D::Error::custom(format!("source: {e}"));
+        let in_source = |e: crate::model::strict::Error| D::Error::custom(format!("source: {e}"));
         let need = |v: Option<serde_json::Value>| {
             v.ok_or_else(|| D::Error::custom(format!("interface type '{ty}' needs a `source`")))
         };
@@ -200,23 +283,29 @@ impl<'de> Deserialize<'de> for Interface {
                 }
             }
             "bridge" => InterfaceKind::Bridge(
-                serde_json::from_value::<BridgeSource>(need(source)?).map_err(in_source)?,
+                crate::model::strict::from_value::<BridgeSource>(need(source)?)
+                    .map_err(in_source)?,
             ),
             "network" => InterfaceKind::Network(
-                serde_json::from_value::<NetworkSource>(need(source)?).map_err(in_source)?,
+                crate::model::strict::from_value::<NetworkSource>(need(source)?)
+                    .map_err(in_source)?,
             ),
             "direct" => InterfaceKind::Direct(
-                serde_json::from_value::<DirectSource>(need(source)?).map_err(in_source)?,
+                crate::model::strict::from_value::<DirectSource>(need(source)?)
+                    .map_err(in_source)?,
             ),
             "vhostuser" => InterfaceKind::VhostUser(match source {
-                Some(src) => serde_json::from_value::<VhostUserSource>(src).map_err(in_source)?,
+                Some(src) => {
+                    crate::model::strict::from_value::<VhostUserSource>(src).map_err(in_source)?
+                }
                 None => VhostUserSource::default(),
             }),
             "hostdev" => InterfaceKind::Hostdev(
-                serde_json::from_value::<HostdevSource>(need(source)?).map_err(in_source)?,
+                crate::model::strict::from_value::<HostdevSource>(need(source)?)
+                    .map_err(in_source)?,
             ),
             "vdpa" => InterfaceKind::Vdpa(
-                serde_json::from_value::<VdpaSource>(need(source)?).map_err(in_source)?,
+                crate::model::strict::from_value::<VdpaSource>(need(source)?).map_err(in_source)?,
             ),
             other => {
                 if source.is_some() {
@@ -240,14 +329,15 @@ impl<'de> Deserialize<'de> for Interface {
             }
         };
         let mut iface =
-            Interface::deserialize(serde_json::Value::Object(map)).map_err(D::Error::custom)?;
+            Interface::deserialize(crate::model::strict::Strict(serde_json::Value::Object(map)))
+                .map_err(D::Error::custom)?;
         iface.kind = kind;
         Ok(iface)
     }
 }
 
 /// `<target dev='tap0' managed='no'/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// Host-side device name.
@@ -259,7 +349,7 @@ pub struct Target {
 }
 
 /// How a VLAN tag is treated on a trunk's native VLAN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NativeMode {
     /// Native VLAN frames are tagged.
@@ -279,7 +369,7 @@ impl NativeMode {
 }
 
 /// `<tag id='42' nativeMode='untagged'/>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VlanTagSpec {
     /// VLAN id.
@@ -290,7 +380,7 @@ pub struct VlanTagSpec {
 }
 
 /// `<vlan trunk='yes'><tag id='42'/><tag id='48'/></vlan>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Vlan {
     /// `trunk='yes'`: several tags are carried.
@@ -302,7 +392,7 @@ pub struct Vlan {
 }
 
 /// One direction of `<bandwidth>`: rates in KiB/s, burst in KiB.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rate {
     /// Average rate.
@@ -320,7 +410,7 @@ pub struct Rate {
 }
 
 /// `<bandwidth><inbound average='1000'/><outbound average='128'/></bandwidth>`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bandwidth {
     /// Traffic into the guest.
@@ -332,7 +422,7 @@ pub struct Bandwidth {
 }
 
 /// Host-side offload switches in `<driver><host .../></driver>` (`on`/`off`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostOffloads {
     /// Checksum offload.
@@ -359,7 +449,7 @@ pub struct HostOffloads {
 }
 
 /// Guest-side offload switches in `<driver><guest .../></driver>` (`on`/`off`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuestOffloads {
     /// Checksum offload.
@@ -380,7 +470,7 @@ pub struct GuestOffloads {
 }
 
 /// `<driver name='vhost' queues='4' rx_queue_size='1024' .../>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Driver {
     /// Backend driver: `qemu`/`vhost` for virtio, `vfio`/`kvm` for hostdev.
@@ -428,7 +518,7 @@ pub struct Driver {
 }
 
 /// `<backend tap='/dev/net/tun' vhost='/dev/vhost-net'/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Backend {
     /// `type='passt'` (user networking backend).
@@ -443,7 +533,7 @@ pub struct Backend {
 }
 
 /// `<parameter name='IP' value='10.0.0.1'/>` inside `<filterref>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterParameter {
     /// Variable name.
@@ -459,7 +549,7 @@ fn sorted_parameters<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FilterParame
 }
 
 /// `<filterref filter='clean-traffic'>...</filterref>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterRef {
     /// nwfilter name.
@@ -474,7 +564,7 @@ pub struct FilterRef {
 }
 
 /// Failover teaming role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TeamingType {
     /// The virtio interface that stays.
@@ -484,7 +574,7 @@ pub enum TeamingType {
 }
 
 /// `<teaming type='transient' persistent='ua-backup0'/>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Teaming {
     /// Role in the team.
@@ -496,7 +586,7 @@ pub struct Teaming {
 }
 
 /// `<link state='up'/>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LinkState {
     /// Link up.
@@ -516,7 +606,7 @@ impl LinkState {
 }
 
 /// `<coalesce><rx><frames max='7'/></rx></coalesce>`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Coalesce {
     /// Receive frames to coalesce.
@@ -525,7 +615,7 @@ pub struct Coalesce {
 }
 
 /// `<rom bar='on' file='/usr/share/ipxe.rom' enabled='yes'/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rom {
     /// Whether the ROM is visible in the BAR.
@@ -540,7 +630,7 @@ pub struct Rom {
 }
 
 /// The guest-side address of the device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "type")]
 pub enum DeviceAddress {
     /// `<address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>`.
@@ -555,21 +645,60 @@ pub enum DeviceAddress {
     },
 }
 
+/// By hand, because serde's tagged enums also take a variant index (`"type": 0`) as the tag.
+impl<'de> Deserialize<'de> for DeviceAddress {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct OtherAddress {
+            address_type: String,
+        }
+        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let ty = match map.remove("type") {
+            Some(serde_json::Value::String(t)) => t,
+            _ => {
+                return Err(D::Error::custom(
+                    "address: expected `type` \"pci\" or \"other\"",
+                ))
+            }
+        };
+        let rest = serde_json::Value::Object(map);
+        match ty.as_str() {
+            "pci" => crate::model::strict::from_value::<GuestPciAddress>(rest)
+                .map(DeviceAddress::Pci)
+                .map_err(|e| D::Error::custom(format!("address: {e}"))),
+            "other" => crate::model::strict::from_value::<OtherAddress>(rest)
+                .map(|o| DeviceAddress::Other {
+                    address_type: o.address_type,
+                })
+                .map_err(|e| D::Error::custom(format!("address: {e}"))),
+            t => Err(D::Error::custom(format!(
+                "address: unknown type '{t}': expected \"pci\" or \"other\""
+            ))),
+        }
+    }
+}
+
 /// A guest PCI address with its `multifunction` switch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuestPciAddress {
     /// PCI domain, 0..=0xFFFFFFFF (the qemu driver only has domain 0: a validation rule).
     #[serde(default, deserialize_with = "super::ids::de_pci_domain")]
+    #[schemars(schema_with = "super::ids::pci_domain_schema")]
     pub domain: u32,
     /// PCI bus, 0..=0xFF.
     #[serde(deserialize_with = "super::ids::de_pci_bus")]
+    #[schemars(schema_with = "super::ids::pci_bus_schema")]
     pub bus: u8,
     /// PCI slot, 0..=0x1F.
     #[serde(deserialize_with = "super::ids::de_pci_slot")]
+    #[schemars(schema_with = "super::ids::pci_slot_schema")]
     pub slot: u8,
     /// PCI function, 0..=7.
     #[serde(deserialize_with = "super::ids::de_pci_function")]
+    #[schemars(schema_with = "super::ids::pci_function_schema")]
     pub function: u8,
     /// `multifunction='on'`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

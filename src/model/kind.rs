@@ -6,6 +6,7 @@
 //! </interface>
 //! ```
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{DeviceName, PciAddress, Uuid};
@@ -38,7 +39,7 @@ pub enum InterfaceKind {
 }
 
 /// The name of an interface type this crate does not model.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OtherKind {
     /// The `type` attribute as read.
     pub type_name: String,
@@ -77,7 +78,7 @@ impl InterfaceKind {
 }
 
 /// `<source bridge='br0'/>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BridgeSource {
     /// Host bridge name.
@@ -85,7 +86,7 @@ pub struct BridgeSource {
 }
 
 /// `<source network='default' portgroup='engineering' portid='...'/>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSource {
     /// libvirt network name.
@@ -99,7 +100,7 @@ pub struct NetworkSource {
 }
 
 /// macvtap mode of a `type='direct'` interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DirectMode {
     /// Traffic goes through the external switch (reflective relay), the default.
@@ -136,7 +137,7 @@ impl DirectMode {
 }
 
 /// `<source dev='eth0' mode='vepa'/>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DirectSource {
     /// Host network device.
@@ -147,7 +148,7 @@ pub struct DirectSource {
 }
 
 /// Which side of a vhost-user socket creates it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum VhostUserMode {
     /// QEMU connects to a socket the switch created.
@@ -167,7 +168,7 @@ impl VhostUserMode {
 }
 
 /// `<reconnect enabled='yes' timeout='10'/>` inside a vhost-user source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reconnect {
     /// Whether QEMU reconnects after the switch goes away.
@@ -181,7 +182,7 @@ pub struct Reconnect {
 ///
 /// Path and mode are required for a vhost-user socket (a validation rule); libvirt 11 also has
 /// vhost-user interfaces served by passt (`<backend type='passt'/>`) that have neither.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VhostUserSource {
     /// Unix socket path (must be absolute).
@@ -203,7 +204,7 @@ impl VhostUserSource {
 }
 
 /// An SR-IOV VF: `managed='yes'` on the interface and a PCI address in `<source>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostdevSource {
     /// Host PCI address of the VF.
@@ -211,7 +212,7 @@ pub struct HostdevSource {
 }
 
 /// `<source dev='/dev/vhost-vdpa-0'/>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VdpaSource {
     /// Character device path.

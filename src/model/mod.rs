@@ -4,6 +4,7 @@ pub mod extras;
 pub mod ids;
 pub mod interface;
 pub mod kind;
+pub mod strict;
 pub mod virtualport;
 
 pub use extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
@@ -14,3 +15,18 @@ pub use interface::{
 };
 pub use kind::InterfaceKind;
 pub use virtualport::VirtualPort;
+
+/// The schema of `T` with every sub-schema inlined (no `$ref`), for building composite schemas
+/// by hand.
+pub(crate) fn schema_inline<T: schemars::JsonSchema>(
+    generator: &mut schemars::SchemaGenerator,
+) -> schemars::Schema {
+    let mut settings = generator.settings().clone();
+    settings.inline_subschemas = true;
+    let mut schema = settings.into_generator().into_root_schema_for::<T>();
+    if let Some(o) = schema.as_object_mut() {
+        o.remove("$schema");
+        o.remove("title");
+    }
+    schema
+}

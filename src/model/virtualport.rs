@@ -11,6 +11,9 @@
 //! `interfaceid` cannot be built. Which parameters are *required* depends on where the port sits
 //! (libvirt fills some in for network ports), so completeness is a validation rule.
 
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::ids::{ProfileId, Uuid, VsiManagerId, VsiTypeId, VsiTypeIdVersion};
@@ -46,7 +49,7 @@ impl VirtualPort {
 
 /// IEEE 802.1Qbg parameters: `<parameters managerid='11' typeid='1193047' typeidversion='2'
 /// instanceid='...'/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Qbg {
     /// VSI manager id.
@@ -64,7 +67,7 @@ pub struct Qbg {
 }
 
 /// IEEE 802.1Qbh parameters: `<parameters profileid='finance'/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Qbh {
     /// Port profile name.
@@ -73,7 +76,7 @@ pub struct Qbh {
 }
 
 /// Open vSwitch parameters: `<parameters interfaceid='...' profileid='menial'/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenVSwitch {
     /// OVS `external-ids:iface-id`; libvirt generates one when absent.
@@ -85,7 +88,7 @@ pub struct OpenVSwitch {
 }
 
 /// MidoNet parameters: `<parameters interfaceid='...'/>`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Midonet {
     /// The MidoNet port's id (required).
@@ -94,7 +97,7 @@ pub struct Midonet {
 }
 
 /// An untyped `<virtualport>`: any parameter may be given; the network supplies the rest.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Untyped {
     /// 802.1Qbg manager id.
@@ -121,6 +124,51 @@ impl Untyped {
     /// True when no parameter is set (`<virtualport/>`).
     pub fn is_empty(&self) -> bool {
         *self == Untyped::default()
+    }
+}
+
+/// The schema: one of the typed parameter objects with its `type`, or the untyped one.
+impl JsonSchema for VirtualPort {
+    fn schema_name() -> Cow<'static, str> {
+        "VirtualPort".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        // if/then on `type` rather than oneOf, so errors point into the parameters.
+        let mut all_of = Vec::new();
+        for (ty, mut params) in [
+            ("802.1Qbg", crate::model::schema_inline::<Qbg>(generator)),
+            ("802.1Qbh", crate::model::schema_inline::<Qbh>(generator)),
+            (
+                "openvswitch",
+                crate::model::schema_inline::<OpenVSwitch>(generator),
+            ),
+            ("midonet", crate::model::schema_inline::<Midonet>(generator)),
+        ] {
+            let obj = params.ensure_object();
+            let props = obj
+                .entry("properties")
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let serde_json::Value::Object(props) = props {
+                props.insert("type".into(), serde_json::json!({"const": ty}));
+            }
+            all_of.push(serde_json::json!({
+                "if": {"properties": {"type": {"const": ty}}, "required": ["type"]},
+                "then": params.to_value(),
+            }));
+        }
+        all_of.push(serde_json::json!({
+            "if": {"not": {"required": ["type"]}},
+            "then": crate::model::schema_inline::<Untyped>(generator).to_value(),
+        }));
+        json_schema!({
+            "description": "a <virtualport>: the parameters with their type, or no type \
+                            (untyped, network interfaces only)",
+            "type": "object",
+            "properties": {
+                "type": {"enum": ["802.1Qbg", "802.1Qbh", "openvswitch", "midonet"]}
+            },
+            "allOf": all_of,
+        })
     }
 }
 
@@ -152,7 +200,7 @@ impl<'de> Deserialize<'de> for VirtualPort {
         use serde::de::Error;
         let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
         let ty = match map.remove("type") {
-            None | Some(serde_json::Value::Null) => None,
+            None => None,
             Some(serde_json::Value::String(s)) => Some(s),
             Some(other) => {
                 return Err(D::Error::custom(format!(
@@ -161,15 +209,22 @@ impl<'de> Deserialize<'de> for VirtualPort {
             }
         };
         let rest = serde_json::Value::Object(map);
-        let in_port = |e: serde_json::Error| D::Error::custom(format!("virtualport: {e}"));
+        let in_port =
+            |e: crate::model::strict::Error| D::Error::custom(format!("virtualport: {e}"));
         Ok(match ty.as_deref() {
-            None => VirtualPort::Untyped(serde_json::from_value(rest).map_err(in_port)?),
-            Some("802.1Qbg") => VirtualPort::Qbg(serde_json::from_value(rest).map_err(in_port)?),
-            Some("802.1Qbh") => VirtualPort::Qbh(serde_json::from_value(rest).map_err(in_port)?),
-            Some("openvswitch") => {
-                VirtualPort::OpenVSwitch(serde_json::from_value(rest).map_err(in_port)?)
+            None => VirtualPort::Untyped(crate::model::strict::from_value(rest).map_err(in_port)?),
+            Some("802.1Qbg") => {
+                VirtualPort::Qbg(crate::model::strict::from_value(rest).map_err(in_port)?)
             }
-            Some("midonet") => VirtualPort::Midonet(serde_json::from_value(rest).map_err(in_port)?),
+            Some("802.1Qbh") => {
+                VirtualPort::Qbh(crate::model::strict::from_value(rest).map_err(in_port)?)
+            }
+            Some("openvswitch") => {
+                VirtualPort::OpenVSwitch(crate::model::strict::from_value(rest).map_err(in_port)?)
+            }
+            Some("midonet") => {
+                VirtualPort::Midonet(crate::model::strict::from_value(rest).map_err(in_port)?)
+            }
             Some(other) => {
                 return Err(D::Error::custom(format!(
                     "unknown virtualport type '{other}': expected one of 802.1Qbg, 802.1Qbh, \

@@ -71,6 +71,8 @@ enum Cmd {
         #[command(subcommand)]
         cmd: domain_cmd::DomainCmd,
     },
+    /// Print the JSON Schema (draft 2020-12) of the spec format.
+    Schema,
     /// List every rule id with its severity and summary.
     Rules {
         /// Output format.
@@ -129,6 +131,10 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             dumpxml,
         } => define(&file, &connect, &allow, dumpxml),
         Cmd::Rules { format } => rules(format),
+        Cmd::Schema => {
+            write_stdout(&vifxml::schema::spec_schema_pretty())?;
+            Ok(0)
+        }
         Cmd::Domain { cmd } => domain_cmd::run(cmd),
     }
 }
