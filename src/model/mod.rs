@@ -1,5 +1,6 @@
 //! The typed model: no XML names beyond what the docs show, no I/O.
 
+mod build;
 pub mod extras;
 pub mod ids;
 pub mod interface;
