@@ -244,8 +244,11 @@ mod tests {
             Interface::ovs_port("br-int".parse().unwrap(), uuid())
                 .with_vlan(&[VlanTag::new(42).unwrap(), VlanTag::new(48).unwrap()]),
             Interface::network("default").with_mtu(1450),
-            Interface::direct("eth0".parse().unwrap(), DirectMode::Vepa)
-                .with_virtualport(VirtualPort::qbg(11, 0x123456, 2).unwrap().with_instanceid(uuid())),
+            Interface::direct("eth0".parse().unwrap(), DirectMode::Vepa).with_virtualport(
+                VirtualPort::qbg(11, 0x123456, 2)
+                    .unwrap()
+                    .with_instanceid(uuid()),
+            ),
             Interface::direct("eth0".parse().unwrap(), DirectMode::Passthrough)
                 .with_virtualport(VirtualPort::qbh("finance").unwrap())
                 .with_vlan(&[VlanTag::new(7).unwrap()]),
