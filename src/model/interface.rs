@@ -29,6 +29,7 @@ use super::virtualport::VirtualPort;
 
 /// One guest network interface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(remote = "Self", deny_unknown_fields)]
 #[schemars(transform = interface_schema)]
 pub struct Interface {
@@ -338,6 +339,7 @@ impl<'de> Deserialize<'de> for Interface {
 
 /// `<target dev='tap0' managed='no'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// Host-side device name.
@@ -350,6 +352,7 @@ pub struct Target {
 
 /// How a VLAN tag is treated on a trunk's native VLAN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "lowercase")]
 pub enum NativeMode {
     /// Native VLAN frames are tagged.
@@ -370,6 +373,7 @@ impl NativeMode {
 
 /// `<tag id='42' nativeMode='untagged'/>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct VlanTagSpec {
     /// VLAN id.
@@ -381,6 +385,7 @@ pub struct VlanTagSpec {
 
 /// `<vlan trunk='yes'><tag id='42'/><tag id='48'/></vlan>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Vlan {
     /// `trunk='yes'`: several tags are carried.
@@ -393,6 +398,7 @@ pub struct Vlan {
 
 /// One direction of `<bandwidth>`: rates in KiB/s, burst in KiB.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Rate {
     /// Average rate.
@@ -411,6 +417,7 @@ pub struct Rate {
 
 /// `<bandwidth><inbound average='1000'/><outbound average='128'/></bandwidth>`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Bandwidth {
     /// Traffic into the guest.
@@ -423,6 +430,7 @@ pub struct Bandwidth {
 
 /// Host-side offload switches in `<driver><host .../></driver>` (`on`/`off`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct HostOffloads {
     /// Checksum offload.
@@ -450,6 +458,7 @@ pub struct HostOffloads {
 
 /// Guest-side offload switches in `<driver><guest .../></driver>` (`on`/`off`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct GuestOffloads {
     /// Checksum offload.
@@ -471,6 +480,7 @@ pub struct GuestOffloads {
 
 /// `<driver name='vhost' queues='4' rx_queue_size='1024' .../>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Driver {
     /// Backend driver: `qemu`/`vhost` for virtio, `vfio`/`kvm` for hostdev.
@@ -519,6 +529,7 @@ pub struct Driver {
 
 /// `<backend tap='/dev/net/tun' vhost='/dev/vhost-net'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Backend {
     /// `type='passt'` (user networking backend).
@@ -565,6 +576,7 @@ pub struct FilterRef {
 
 /// Failover teaming role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "lowercase")]
 pub enum TeamingType {
     /// The virtio interface that stays.
@@ -575,6 +587,7 @@ pub enum TeamingType {
 
 /// `<teaming type='transient' persistent='ua-backup0'/>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Teaming {
     /// Role in the team.
@@ -587,6 +600,7 @@ pub struct Teaming {
 
 /// `<link state='up'/>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "lowercase")]
 pub enum LinkState {
     /// Link up.
@@ -607,6 +621,7 @@ impl LinkState {
 
 /// `<coalesce><rx><frames max='7'/></rx></coalesce>`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Coalesce {
     /// Receive frames to coalesce.
@@ -616,6 +631,7 @@ pub struct Coalesce {
 
 /// `<rom bar='on' file='/usr/share/ipxe.rom' enabled='yes'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Rom {
     /// Whether the ROM is visible in the BAR.

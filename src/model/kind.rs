@@ -13,6 +13,7 @@ use super::ids::{DeviceName, PciAddress, Uuid};
 
 /// What kind of host attachment an interface has, with that kind's `<source>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum InterfaceKind {
     /// `type='ethernet'`: a generic tap device (os-vif VIFGeneric).
     #[default]
@@ -79,6 +80,7 @@ impl InterfaceKind {
 
 /// `<source bridge='br0'/>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct BridgeSource {
     /// Host bridge name.
@@ -87,6 +89,7 @@ pub struct BridgeSource {
 
 /// `<source network='default' portgroup='engineering' portid='...'/>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct NetworkSource {
     /// libvirt network name.
@@ -101,6 +104,7 @@ pub struct NetworkSource {
 
 /// macvtap mode of a `type='direct'` interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "lowercase")]
 pub enum DirectMode {
     /// Traffic goes through the external switch (reflective relay), the default.
@@ -138,6 +142,7 @@ impl DirectMode {
 
 /// `<source dev='eth0' mode='vepa'/>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct DirectSource {
     /// Host network device.
@@ -149,6 +154,7 @@ pub struct DirectSource {
 
 /// Which side of a vhost-user socket creates it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(rename_all = "lowercase")]
 pub enum VhostUserMode {
     /// QEMU connects to a socket the switch created.
@@ -169,6 +175,7 @@ impl VhostUserMode {
 
 /// `<reconnect enabled='yes' timeout='10'/>` inside a vhost-user source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Reconnect {
     /// Whether QEMU reconnects after the switch goes away.
@@ -183,6 +190,7 @@ pub struct Reconnect {
 /// Path and mode are required for a vhost-user socket (a validation rule); libvirt 11 also has
 /// vhost-user interfaces served by passt (`<backend type='passt'/>`) that have neither.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct VhostUserSource {
     /// Unix socket path (must be absolute).
@@ -205,6 +213,7 @@ impl VhostUserSource {
 
 /// An SR-IOV VF: `managed='yes'` on the interface and a PCI address in `<source>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct HostdevSource {
     /// Host PCI address of the VF.
@@ -213,6 +222,7 @@ pub struct HostdevSource {
 
 /// `<source dev='/dev/vhost-vdpa-0'/>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct VdpaSource {
     /// Character device path.

@@ -1,5 +1,7 @@
 //! The typed model: no XML names beyond what the docs show, no I/O.
 
+#[cfg(feature = "arbitrary")]
+mod arb;
 mod build;
 pub mod extras;
 pub mod ids;

@@ -20,6 +20,7 @@ use super::ids::{ProfileId, Uuid, VsiManagerId, VsiTypeId, VsiTypeIdVersion};
 
 /// A `<virtualport>` element.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum VirtualPort {
     /// `type='802.1Qbg'` (VEPA switch port, VDP association).
     Qbg(Qbg),
@@ -50,6 +51,7 @@ impl VirtualPort {
 /// IEEE 802.1Qbg parameters: `<parameters managerid='11' typeid='1193047' typeidversion='2'
 /// instanceid='...'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Qbg {
     /// VSI manager id.
@@ -68,6 +70,7 @@ pub struct Qbg {
 
 /// IEEE 802.1Qbh parameters: `<parameters profileid='finance'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Qbh {
     /// Port profile name.
@@ -77,6 +80,7 @@ pub struct Qbh {
 
 /// Open vSwitch parameters: `<parameters interfaceid='...' profileid='menial'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct OpenVSwitch {
     /// OVS `external-ids:iface-id`; libvirt generates one when absent.
@@ -89,6 +93,7 @@ pub struct OpenVSwitch {
 
 /// MidoNet parameters: `<parameters interfaceid='...'/>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Midonet {
     /// The MidoNet port's id (required).
@@ -98,6 +103,7 @@ pub struct Midonet {
 
 /// An untyped `<virtualport>`: any parameter may be given; the network supplies the rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[serde(deny_unknown_fields)]
 pub struct Untyped {
     /// 802.1Qbg manager id.

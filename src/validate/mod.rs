@@ -1006,6 +1006,25 @@ impl<'a> Checker<'a> {
             _ => {}
         }
         let opt = |p: &'static str, v: &'a Option<String>| v.as_deref().map(|s| (p, s));
+        fields.extend(opt("model/@type", &i.model));
+        match &i.virtualport {
+            Some(VirtualPort::Qbh(q)) => fields.extend(
+                q.profileid
+                    .as_ref()
+                    .map(|p| ("virtualport/parameters/@profileid", p.as_str())),
+            ),
+            Some(VirtualPort::OpenVSwitch(o)) => fields.extend(
+                o.profileid
+                    .as_ref()
+                    .map(|p| ("virtualport/parameters/@profileid", p.as_str())),
+            ),
+            Some(VirtualPort::Untyped(u)) => fields.extend(
+                u.profileid
+                    .as_ref()
+                    .map(|p| ("virtualport/parameters/@profileid", p.as_str())),
+            ),
+            _ => {}
+        }
         fields.extend(opt("script/@path", &i.script));
         fields.extend(opt("downscript/@path", &i.downscript));
         fields.extend(opt("alias/@name", &i.alias));
