@@ -99,6 +99,7 @@ rules! {
     "port.isolated" E "validate" "define" "port isolated='yes' on a type other than bridge or network, or with a typed virtualport";
     "address.hostdev" E "validate" "define" "hostdev interface with a guest address that is not pci (or unassigned)";
     "interface.trust-guest-rx-filters" E "validate" "start" "trustGuestRxFilters on a type other than direct or network";
+    "rom.disabled" E "validate" "define" "rom enabled='no' together with bar or file";
     "boot.order" E "validate" "schema" "boot order 0";
     "driver.hostdev" E "validate" "define" "hostdev driver name other than vfio, kvm, xen";
     "driver.hostdev-options" E "validate" "advice" "virtio driver settings on a hostdev interface: libvirt silently drops them (its schema refuses them next to a name)";

@@ -440,7 +440,13 @@ impl<'a> Checker<'a> {
 
     fn rate(&mut self, base: &str, dir: &str, r: &Rate, is_network: bool, ty: &str) {
         let usable_floor = dir == "inbound" && r.floor.is_some();
-        if r.average.is_none() && !usable_floor {
+        if r.average.is_none() && (r.peak.is_some() || r.burst.is_some()) {
+            self.err(
+                "bandwidth.rate-required",
+                base,
+                format!("<{dir}> has peak or burst without average: libvirt refuses it"),
+            );
+        } else if r.average.is_none() && !usable_floor {
             self.err(
                 "bandwidth.rate-required",
                 base,
@@ -912,6 +918,17 @@ impl<'a> Checker<'a> {
                 &path,
                 format!("{what} '{v}': expected characters from [a-zA-Z0-9_.-\\:/]"),
             );
+        }
+        if let Some(rom) = &self.i.rom {
+            if rom.enabled == Some(false) && (rom.bar.is_some() || rom.file.is_some()) {
+                self.err(
+                    "rom.disabled",
+                    "rom",
+                    "rom enabled='no' with bar or file: libvirt refuses rom settings on a \
+                     disabled rom"
+                        .into(),
+                );
+            }
         }
         if let Some(crate::model::DeviceAddress::Pci(a)) = &self.i.address {
             if a.domain != 0 {

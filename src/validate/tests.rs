@@ -113,6 +113,8 @@ fn cases() -> Vec<(&'static str, In, In)> {
         ("backend.passt", X("<interface type='user'><backend tap='/dev/net/tun'/></interface>"), X("<interface type='user'><backend type='passt'/></interface>")),
         ("backend.passt", X("<interface type='user'><backend tap='/dev/net/tun'/></interface>"), X("<interface type='bridge'><source bridge='br0'/><backend type='passt'/></interface>")),
         ("backend.path", X("<interface type='user'><backend tap='/dev/net/tun' vhost='/dev/vhost-net'/></interface>"), X("<interface type='user'><backend tap='dev/net/tun'/></interface>")),
+        ("rom.disabled", X("<interface type='user'><rom enabled='no'/></interface>"), X("<interface type='user'><rom enabled='no' bar='off'/></interface>")),
+        ("bandwidth.rate-required", X("<interface type='network'><source network='n'/><bandwidth><inbound average='10' floor='5' peak='20'/></bandwidth></interface>"), X("<interface type='network'><source network='n'/><bandwidth><inbound floor='5' peak='20'/></bandwidth></interface>")),
         ("boot.order", X("<interface type='user'><boot order='1'/></interface>"), X("<interface type='user'><boot order='0'/></interface>")),
         ("driver.queues", X("<interface type='user'><model type='virtio'/><driver queues='1'/></interface>"), X("<interface type='user'><model type='virtio'/><driver queues='0'/></interface>")),
         ("driver.queue-size", X("<interface type='user'><model type='virtio'/><driver rx_queue_size='1024' tx_queue_size='256'/></interface>"), X("<interface type='user'><model type='virtio'/><driver rx_queue_size='1000'/></interface>")),
