@@ -66,6 +66,7 @@ pub mod domain;
 #[cfg(feature = "libvirt")]
 pub mod libvirt;
 pub mod model;
+pub mod osvif;
 pub mod rules;
 pub mod schema;
 pub mod spec;

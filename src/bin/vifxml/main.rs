@@ -10,6 +10,7 @@ use vifxml::xml::ParsedDocument;
 use vifxml::Interface;
 
 mod domain_cmd;
+mod osvif_cmd;
 
 #[derive(Parser)]
 #[command(
@@ -71,6 +72,9 @@ enum Cmd {
         #[command(subcommand)]
         cmd: domain_cmd::DomainCmd,
     },
+    /// Convert os-vif VIF objects (JSON, as obj_to_primitive() writes them; one or an array)
+    /// to interface XML, validated like render.
+    FromOsvif(osvif_cmd::FromOsvifArgs),
     /// Print the JSON Schema (draft 2020-12) of the spec format.
     Schema,
     /// List every rule id with its severity and summary.
@@ -136,6 +140,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
             Ok(0)
         }
         Cmd::Domain { cmd } => domain_cmd::run(cmd),
+        Cmd::FromOsvif(args) => osvif_cmd::run(args),
     }
 }
 
