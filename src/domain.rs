@@ -460,11 +460,22 @@ impl fmt::Display for Domain {
     }
 }
 
+/// Length of a leading UTF-8 byte order mark: the reader drops it without counting it in its
+/// positions.
+fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{FEFF}') {
+        3
+    } else {
+        0
+    }
+}
+
 /// Offset of the root element's start tag.
 fn root_offset(src: &str) -> Option<usize> {
     let mut r = Reader::from_str(src);
+    let bom = bom_len(src);
     loop {
-        let pos = r.buffer_position() as usize;
+        let pos = r.buffer_position() as usize + bom;
         match r.read_event() {
             Ok(Event::Start(_)) | Ok(Event::Empty(_)) => return Some(pos),
             Ok(Event::Eof) | Err(_) => return None,
@@ -667,12 +678,13 @@ fn scan(text: &str) -> Result<Layout, EditError> {
     let mut devices: Option<Container> = None;
     // Indent steps seen under <interface>, <devices>, <domain>, anything else: first wins.
     let mut steps: [Option<String>; 4] = Default::default();
+    let bom = bom_len(text);
     loop {
-        let start = r.buffer_position() as usize;
+        let start = r.buffer_position() as usize + bom;
         let ev = r
             .read_event()
             .map_err(|e| EditError::Structure(format!("cannot read the document again: {e}")))?;
-        let end = r.buffer_position() as usize;
+        let end = r.buffer_position() as usize + bom;
         let (e, empty) = match ev {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),

@@ -63,6 +63,7 @@
 
 pub mod diag;
 pub mod domain;
+pub mod generate;
 #[cfg(feature = "libvirt")]
 pub mod libvirt;
 pub mod model;

@@ -40,6 +40,8 @@ rules! {
     "xml.syntax" E "parse" "define" "malformed xml, undefined entity or character xml does not allow";
     "xml.doctype" E "parse" "define" "doctype and entity declarations are refused";
     "xml.too-large" E "parse" "define" "document larger than the size limit (10 MiB)";
+    "xml.too-many-attributes" E "parse" "advice" "element with more attributes than the attribute limit (1024; libvirt's elements have a few dozen at most)";
+    "xml.too-deep" E "parse" "define" "elements nested deeper than the depth limit (256, libxml2's own: libvirt refuses deeper documents)";
     "xml.noncanonical" E "parse" "schema" "value in a form libvirt's parser reads but its schema refuses (one-digit mac group, 0X, octal, odd uuid dashes, vhost-user source without type='unix'); vifxml writes the canonical form";
     "xml.root" E "parse" "define" "root element is not <domain>, <domstatus> or <interface>";
     "spec.syntax" E "parse" "advice" "spec is not valid json or yaml";
@@ -83,7 +85,7 @@ rules! {
     "bandwidth.range" E "validate" "schema" "bandwidth value outside 1..=4294967295";
     "bandwidth.floor" E "validate" "define" "floor outside an inbound rate of a network interface";
     "bandwidth.placement" E "validate" "start" "bandwidth on hostdev or vhost-user, where it is not applied";
-    "mtu.placement" E "validate" "qemu" "mtu on a direct (macvtap) interface";
+    "mtu.placement" E "validate" "qemu" "mtu on a direct (macvtap) or hostdev interface";
     "mtu.range" E "validate" "schema" "mtu above 65535";
     "vhostuser.model" E "validate" "define" "vhost-user without a virtio model";
     "vhostuser.path" E "validate" "define" "vhost-user socket path missing or not absolute";
@@ -94,6 +96,7 @@ rules! {
     "target.managed" E "validate" "define" "target managed='no' on a type other than ethernet";
     "target.dev" E "validate" "schema" "<target> without dev";
     "interface.managed" E "validate" "schema" "managed attribute on a type other than hostdev";
+    "model.verbatim-form" E "validate" "advice" "a verbatim form (other interface type, other address type) naming what the model has its own form for (type='bridge', address type='pci'): it would read back as that form (only reachable through the library API)";
     "interface.type" E "validate" "define" "interface type libvirt does not know (type names are lowercase)";
     "source.shape" E "validate" "schema" "<source> of a type kept verbatim (ethernet, user, mcast, udp, ...) missing required attributes or carrying others";
     "port.isolated" E "validate" "define" "port isolated='yes' on a type other than bridge or network, or with a typed virtualport";

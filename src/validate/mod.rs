@@ -507,6 +507,15 @@ impl<'a> Checker<'a> {
                     .into(),
             );
         }
+        if matches!(self.i.kind, InterfaceKind::Hostdev(_)) {
+            self.err(
+                "mtu.placement",
+                "mtu/@size",
+                "mtu on a hostdev interface: the qemu driver refuses it ('setting MTU on \
+                 interface type hostdev is not supported yet'); set the vf's mtu on the host"
+                    .into(),
+            );
+        }
     }
 
     fn vhostuser(&mut self) {
@@ -793,6 +802,32 @@ impl<'a> Checker<'a> {
 
     fn misc(&mut self) {
         let ty = self.ty().to_owned();
+        // Verbatim forms naming what the model has its own form for would read back as that
+        // form (or not at all: type='bridge' without its source).
+        if let InterfaceKind::Other(o) = &self.i.kind {
+            if InterfaceKind::is_modelled(&o.type_name) {
+                self.err(
+                    "model.verbatim-form",
+                    "@type",
+                    format!(
+                        "interface type '{}' given in the verbatim form: it reads back as the \
+                         modelled type, so use that (with its source)",
+                        o.type_name
+                    ),
+                );
+            }
+        }
+        if let Some(crate::model::DeviceAddress::Other { address_type }) = &self.i.address {
+            if address_type == "pci" {
+                self.err(
+                    "model.verbatim-form",
+                    "address/@type",
+                    "address type 'pci' given in the verbatim form: it reads back as a pci \
+                     address with every field 0, so give the pci address itself"
+                        .into(),
+                );
+            }
+        }
         if let InterfaceKind::Other(o) = &self.i.kind {
             if !LIBVIRT_TYPES.contains(&o.type_name.as_str()) {
                 self.err(
@@ -1070,13 +1105,21 @@ impl<'a> Checker<'a> {
         if let Some(crate::model::DeviceAddress::Other { address_type }) = &i.address {
             fields.push(("address/@type", address_type));
         }
-        for a in &i.extras.attributes {
-            fields.push(("", &a.value));
-        }
         let mut bad = Vec::new();
         for (path, s) in fields {
             if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
                 bad.push((path.to_owned(), c));
+            }
+        }
+        // Kept attributes, at their own paths.
+        for a in &i.extras.attributes {
+            if let Some(c) = a.value.chars().find(|&c| !is_xml_char(c)) {
+                let path = if a.element.is_empty() {
+                    format!("@{}", a.name)
+                } else {
+                    format!("{}/@{}", a.element, a.name)
+                };
+                bad.push((path, c));
             }
         }
         for (path, c) in bad {
@@ -1379,7 +1422,8 @@ enum Kept {
 
 fn classify(raw: &str) -> Kept {
     use quick_xml::events::Event;
-    let mut r = quick_xml::Reader::from_str(raw);
+    // Blanks before the node are no node: classify what follows them.
+    let mut r = quick_xml::Reader::from_str(raw.trim_start_matches([' ', '\t', '\r', '\n']));
     match r.read_event() {
         Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
             let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();

@@ -30,9 +30,33 @@ fn findings(input: &In) -> Vec<Diagnostic> {
 const QBG: &str = "<parameters managerid='11' typeid='1193047' typeidversion='2'/>";
 const UUID: &str = "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f";
 
+/// A domain whose `<metadata>` nests one element deeper than the default depth limit.
+fn too_deep() -> &'static str {
+    let n = crate::xml::MAX_DEPTH;
+    let doc = format!(
+        "<domain><devices><interface type='user'/></devices><metadata>{}{}</metadata></domain>",
+        "<a>".repeat(n),
+        "</a>".repeat(n)
+    );
+    Box::leak(doc.into_boxed_str())
+}
+
+/// A domain with one element carrying one attribute more than the default limit.
+fn too_many_attributes() -> &'static str {
+    let attrs: String = (0..=crate::xml::MAX_ATTRIBUTES)
+        .map(|i| format!(" a{i}=''"))
+        .collect();
+    let doc = format!(
+        "<domain><devices><interface type='user'/></devices><metadata><a{attrs}/></metadata></domain>"
+    );
+    Box::leak(doc.into_boxed_str())
+}
+
 fn cases() -> Vec<(&'static str, In, In)> {
     vec![
         ("xml.syntax", X("<interface type='user'/>"), X("<interface type='user'>")),
+        ("xml.too-many-attributes", D("<domain><metadata><a x='1' y='2'/></metadata><devices><interface type='user'/></devices></domain>"), D(too_many_attributes())),
+        ("xml.too-deep", D("<domain><metadata><a><b/></a></metadata><devices><interface type='user'/></devices></domain>"), D(too_deep())),
         ("xml.doctype", X("<interface type='user'/>"), X("<!DOCTYPE x [<!ENTITY a 'b'>]><interface type='user'/>")),
         ("xml.noncanonical", X("<interface type='user'><mac address='52:54:00:0a:00:01'/></interface>"), X("<interface type='user'><mac address='52:54:0:a:0:1'/></interface>")),
         ("xml.noncanonical", X("<interface type='direct'><source dev='e'/><virtualport type='802.1Qbg'><parameters managerid='0x0b' typeid='010' typeidversion='1'/></virtualport></interface>"), X("<interface type='direct'><source dev='e'/><virtualport type='802.1Qbg'><parameters managerid='0377' typeid='1' typeidversion='1'/></virtualport></interface>")),
@@ -184,11 +208,40 @@ fn every_rule_has_a_case() {
 }
 
 /// Rules whose bad side is too large to spell inline; each has its own test below.
-const UNTESTABLE_HERE: &[&str] = &["xml.too-large", "spec.too-large"];
+const UNTESTABLE_HERE: &[&str] = &["xml.too-large", "spec.too-large", "model.verbatim-form"];
+
+/// Only the library API builds these models: neither xml nor a spec reads to them.
+#[test]
+fn verbatim_forms_of_modelled_things() {
+    use crate::model::{DeviceAddress, Interface, InterfaceKind};
+    let other = |t: &str| {
+        Interface::new(InterfaceKind::Other(crate::model::kind::OtherKind {
+            type_name: t.into(),
+        }))
+    };
+    let rules = |i: &Interface| i.validate().iter().map(|d| d.rule).collect::<Vec<_>>();
+    assert!(!rules(&other("null")).contains(&"model.verbatim-form"));
+    assert!(rules(&other("bridge")).contains(&"model.verbatim-form"));
+    let mut i = Interface::new(InterfaceKind::User);
+    i.address = Some(DeviceAddress::Other {
+        address_type: "ccw".into(),
+    });
+    assert!(!rules(&i).contains(&"model.verbatim-form"));
+    i.address = Some(DeviceAddress::Other {
+        address_type: "pci".into(),
+    });
+    let f = i.validate();
+    let hit = f.iter().find(|d| d.rule == "model.verbatim-form").unwrap();
+    assert_eq!(hit.path, "address/@type");
+    assert!(hit.is_error());
+}
 
 #[test]
 fn size_limits() {
-    let opts = crate::xml::ParseOptions { max_size: 64 };
+    let opts = crate::xml::ParseOptions {
+        max_size: 64,
+        ..Default::default()
+    };
     assert!(opts.parse_document("<interface type='user'/>").is_ok());
     let big = format!("<interface type='user'>{}</interface>", " ".repeat(64));
     assert!(opts.parse_document(&big).unwrap_err().has("xml.too-large"));

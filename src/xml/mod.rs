@@ -20,9 +20,20 @@ use quick_xml::Reader;
 /// Largest document accepted by default (libvirt's own cap), in bytes.
 pub const MAX_DOCUMENT_SIZE: usize = 10 * 1024 * 1024;
 
-/// Checks that `s` is a balanced, well-formed XML fragment of elements, comments, text, CDATA and
-/// processing instructions, with no DOCTYPE, no XML declaration and only predefined or numeric
-/// entity references.
+/// Deepest element nesting accepted by default (the root element is depth 1): libxml2's own
+/// limit without `XML_PARSE_HUGE`, so libvirt refuses anything deeper. [`ParseOptions`] sets
+/// another; kept fragments ([`check_fragment`]) are held to this one.
+pub const MAX_DEPTH: usize = 256;
+
+/// Most attributes accepted on one element by default; libvirt's elements have a few dozen at
+/// most. [`ParseOptions`] sets another; kept fragments ([`check_fragment`]) are held to this one.
+pub const MAX_ATTRIBUTES: usize = 1024;
+
+/// Checks that `s` is one well-formed XML node: an element (balanced), a comment, CDATA, a
+/// processing instruction, or text (with only predefined or numeric entity references), with
+/// blanks around it allowed, no DOCTYPE and no XML declaration. One node, because the reader
+/// keeps one node per [`crate::model::ExtraNode`]: a second node could be an element the model
+/// reads (`<!-- --><mac address='...'/>`), which validation would not see.
 pub fn check_fragment(s: &str) -> Result<(), String> {
     if s.is_empty() {
         return Err("empty xml fragment".into());
@@ -38,11 +49,29 @@ pub fn check_fragment(s: &str) -> Result<(), String> {
     }
     let mut r = Reader::from_str(s);
     let mut depth: usize = 0;
+    // Top-level markup nodes, and whether top-level text was seen.
+    let (mut nodes, mut text) = (0usize, false);
     loop {
-        match r.read_event() {
+        let ev = r.read_event();
+        if depth == 0 {
+            match &ev {
+                Ok(Event::Start(_) | Event::Empty(_) | Event::CData(_))
+                | Ok(Event::Comment(_) | Event::PI(_)) => nodes += 1,
+                Ok(Event::Text(t)) if !t.iter().all(u8::is_ascii_whitespace) => text = true,
+                Ok(Event::GeneralRef(_)) => text = true,
+                _ => {}
+            }
+            if nodes > 1 || (nodes == 1 && text) {
+                return Err("more than one node in a kept xml fragment".into());
+            }
+        }
+        match ev {
             Ok(Event::Start(e)) => {
                 check_attrs(&e)?;
                 depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!("elements nested more than {MAX_DEPTH} deep"));
+                }
             }
             Ok(Event::Empty(e)) => check_attrs(&e)?,
             Ok(Event::End(_)) => {
@@ -82,17 +111,33 @@ pub fn check_fragment(s: &str) -> Result<(), String> {
 }
 
 fn check_attrs(e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
-    let mut seen: Vec<Vec<u8>> = Vec::new();
-    for a in e.attributes() {
+    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+    if !crate::model::extras::is_xml_name(&name) {
+        return Err(format!("invalid element name '{name}'"));
+    }
+    let mut seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+    let mut it = e.attributes();
+    it.with_checks(false);
+    for a in it {
         let a = a.map_err(|e| e.to_string())?;
+        if seen.len() >= MAX_ATTRIBUTES {
+            return Err(format!(
+                "more than {MAX_ATTRIBUTES} attributes on one element"
+            ));
+        }
         let key = a.key.as_ref().to_vec();
-        if seen.contains(&key) {
+        if !crate::model::extras::is_xml_name(&String::from_utf8_lossy(&key)) {
+            return Err(format!(
+                "invalid attribute name '{}'",
+                String::from_utf8_lossy(&key)
+            ));
+        }
+        if !seen.insert(key.clone()) {
             return Err(format!(
                 "duplicate attribute '{}'",
                 String::from_utf8_lossy(&key)
             ));
         }
-        seen.push(key);
         if a.value.contains(&b'<') {
             return Err("'<' is not allowed in an attribute value".into());
         }
@@ -120,6 +165,8 @@ mod tests {
             "<a>&#10;</a>",
             "<![CDATA[<x>]]>",
             "<x:y xmlns:x='u'/>",
+            "  <a/>\n",
+            "a &amp; b",
         ] {
             assert_eq!(check_fragment(ok), Ok(()), "{ok}");
         }
@@ -134,6 +181,12 @@ mod tests {
             "<?xml version='1.0'?><a/>",
             "<a b='<'/>",
             "a\u{1}b",
+            "<a/><b/>",
+            "<!-- c --><mac address='52:54:00:00:00:01'/>",
+            "x<a/>",
+            "<a/>&amp;",
+            "<a b*c='1'/>",
+            "<a*b/>",
         ] {
             assert!(check_fragment(bad).is_err(), "{bad:?}");
         }

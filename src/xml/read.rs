@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::forms::{schema_accepts, Form};
-use super::{is_xml_char, MAX_DOCUMENT_SIZE};
+use super::{is_xml_char, MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_SIZE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
 use crate::model::ids::{parse_decimal, DeviceName, IdError, IdErrorKind, PciAddress};
@@ -24,16 +24,32 @@ use crate::model::kind::{
 use crate::model::virtualport::{Midonet, OpenVSwitch, Qbg, Qbh, Untyped, VirtualPort};
 
 /// Limits applied while reading.
+///
+/// ```
+/// use vifxml::xml::ParseOptions;
+/// let opts = ParseOptions { max_depth: 3, ..ParseOptions::default() };
+/// let err = opts.parse_document("<domain><devices><a><b/></a></devices></domain>").unwrap_err();
+/// assert!(err.has("xml.too-deep"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParseOptions {
     /// Largest accepted document, in bytes (default 10 MiB, libvirt's cap).
     pub max_size: usize,
+    /// Deepest accepted element nesting, the root element being depth 1 (default 256,
+    /// [`MAX_DEPTH`]: libxml2's own limit, so libvirt refuses anything deeper). Checked
+    /// everywhere, including inside content that is skipped or kept verbatim (`xml.too-deep`).
+    pub max_depth: usize,
+    /// Most attributes accepted on one element (default 1024, [`super::MAX_ATTRIBUTES`];
+    /// libvirt's elements have a few dozen at most), `xml.too-many-attributes`.
+    pub max_attributes: usize,
 }
 
 impl Default for ParseOptions {
     fn default() -> Self {
         ParseOptions {
             max_size: MAX_DOCUMENT_SIZE,
+            max_depth: MAX_DEPTH,
+            max_attributes: MAX_ATTRIBUTES,
         }
     }
 }
@@ -109,6 +125,19 @@ impl ParseOptions {
                 ),
             )));
         }
+        if let Some(off) = tag_over_attribute_limit(src, self.max_attributes) {
+            return Err(Diagnostics::one(
+                Diagnostic::error(
+                    "xml.too-many-attributes",
+                    "",
+                    format!(
+                        "an element has more than {} attributes (the attribute limit)",
+                        self.max_attributes
+                    ),
+                )
+                .at(off),
+            ));
+        }
         if let Some(off) = find_bad_char(src) {
             return Err(Diagnostics::one(
                 Diagnostic::error(
@@ -120,6 +149,8 @@ impl ParseOptions {
             ));
         }
         let mut cx = Cx::new(src);
+        cx.max_depth = self.max_depth;
+        cx.max_attributes = self.max_attributes;
         let res = cx.document();
         match res {
             Err(fatal) => {
@@ -130,6 +161,57 @@ impl ParseOptions {
             Ok(_) => Err(Diagnostics(cx.diags)),
         }
     }
+}
+
+/// Offset of the first start tag with more than `max` attributes, found without reading the
+/// whole tag: the reader must find a tag's end before its attributes can be counted, which for
+/// a million attributes takes tens of milliseconds. Only runs when the document has more `=`
+/// than `max` in all (counting them is cheap); skips comments, CDATA, processing instructions
+/// and quoted values, so it counts exactly what the reader would.
+fn tag_over_attribute_limit(src: &str, max: usize) -> Option<usize> {
+    let b = src.as_bytes();
+    let mut eq = 0usize;
+    let enough = b.chunks(4096).any(|c| {
+        eq += c.iter().filter(|&&c| c == b'=').count();
+        eq > max
+    });
+    if !enough {
+        return None;
+    }
+    let skip_to = |from: usize, end: &str| src.get(from..)?.find(end).map(|i| from + i + end.len());
+    let mut i = 0;
+    while let Some(lt) = src.get(i..)?.find('<').map(|k| i + k) {
+        let rest = &b[lt..];
+        if rest.starts_with(b"<!--") {
+            i = skip_to(lt + 4, "-->")?;
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = skip_to(lt + 9, "]]>")?;
+        } else if rest.starts_with(b"<?") {
+            i = skip_to(lt + 2, "?>")?;
+        } else if rest.starts_with(b"<!") {
+            return None; // a DOCTYPE: refused by the reader anyway
+        } else {
+            let (mut j, mut n) = (lt + 1, 0usize);
+            loop {
+                match b.get(j)? {
+                    b'>' => break,
+                    q @ (b'\'' | b'"') => {
+                        j = skip_to(j + 1, if *q == b'"' { "\"" } else { "'" })? - 1
+                    }
+                    b'=' => {
+                        n += 1;
+                        if n > max {
+                            return Some(lt);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            i = j + 1;
+        }
+    }
+    None
 }
 
 fn find_bad_char(src: &str) -> Option<usize> {
@@ -166,6 +248,12 @@ struct Cx<'a> {
     notes: Vec<Diagnostic>,
     /// Path of the interface being read, e.g. `devices/interface[2]`.
     base: String,
+    /// Depth of the element whose content is being read (0 outside the root).
+    depth: usize,
+    max_depth: usize,
+    max_attributes: usize,
+    /// Length of a leading UTF-8 byte order mark (legal, and dropped by the reader).
+    bom: usize,
 }
 
 /// What a child handler did with a child element.
@@ -190,11 +278,17 @@ impl<'a> Cx<'a> {
             diags: Vec::new(),
             notes: Vec::new(),
             base: String::new(),
+            depth: 0,
+            max_depth: MAX_DEPTH,
+            max_attributes: MAX_ATTRIBUTES,
+            bom: if src.starts_with('\u{FEFF}') { 3 } else { 0 },
         }
     }
 
+    /// Offset in `src` of the reader's position: the reader drops a leading UTF-8 byte order
+    /// mark without counting it.
     fn pos(&self) -> usize {
-        self.r.buffer_position() as usize
+        self.r.buffer_position() as usize + self.bom
     }
 
     fn syntax(&self, at: usize, msg: impl std::fmt::Display) -> Fatal {
@@ -210,12 +304,91 @@ impl<'a> Cx<'a> {
                 "doctype and entity declarations are not accepted",
             )
             .at(start)),
-            Ok(ev) => Ok((start, ev)),
+            Ok(ev) => {
+                match &ev {
+                    Event::Start(e) | Event::Empty(e) => {
+                        self.check_tag(e)?;
+                        // An empty element sits one level deeper too, without staying open.
+                        let deeper = self.depth + 1;
+                        if matches!(ev, Event::Start(_)) {
+                            self.depth = deeper;
+                        }
+                        if deeper > self.max_depth {
+                            return Err(Diagnostic::error(
+                                "xml.too-deep",
+                                "",
+                                format!(
+                                    "elements nested more than {} deep (the depth limit)",
+                                    self.max_depth
+                                ),
+                            )
+                            .at(start));
+                        }
+                    }
+                    Event::End(_) => self.depth = self.depth.saturating_sub(1),
+                    _ => {}
+                }
+                Ok((start, ev))
+            }
             Err(e) => {
-                let at = (self.r.error_position() as usize).max(start);
+                let at = (self.r.error_position() as usize + self.bom).max(start);
                 Err(self.syntax(at, e))
             }
         }
+    }
+
+    /// Checks every start tag, whether it is read, skipped or kept verbatim: an xml name,
+    /// well-formed attributes with xml names, no duplicates, values without '<' or undefined
+    /// entities, and at most `max_attributes` of them (duplicates found in linear time).
+    fn check_tag(&self, e: &BytesStart<'_>) -> Result<(), Fatal> {
+        let at = self.offset_of(e.as_ref()).unwrap_or(0);
+        let name = self.name_of(e);
+        if !crate::model::extras::is_xml_name(name) {
+            return Err(self.syntax(at, format!("invalid element name '{name}'")));
+        }
+        let mut it = e.attributes();
+        it.with_checks(false);
+        let mut few: Vec<&str> = Vec::new();
+        let mut many: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (n, a) in it.enumerate() {
+            let a = a.map_err(|err| self.syntax(at, err))?;
+            if n >= self.max_attributes {
+                return Err(Diagnostic::error(
+                    "xml.too-many-attributes",
+                    "",
+                    format!(
+                        "<{name}> has more than {} attributes (the attribute limit)",
+                        self.max_attributes
+                    ),
+                )
+                .at(at));
+            }
+            let key = a.key.as_ref();
+            let (Some(koff), Some(voff)) = (self.offset_of(key), self.offset_of(&a.value)) else {
+                return Err(self.syntax(at, "attribute outside the source"));
+            };
+            let key = &self.src[koff..koff + key.len()];
+            if !crate::model::extras::is_xml_name(key) {
+                return Err(self.syntax(koff, format!("invalid attribute name '{key}'")));
+            }
+            let dup = if n < 16 {
+                let d = few.contains(&key);
+                few.push(key);
+                d
+            } else {
+                if many.is_empty() {
+                    many.extend(few.iter().copied());
+                }
+                !many.insert(key)
+            };
+            if dup {
+                return Err(self.syntax(koff, format!("duplicate attribute '{key}'")));
+            }
+            if let Err(msg) = normalize_attr(&self.src[voff..voff + a.value.len()]) {
+                return Err(self.syntax(voff, msg));
+            }
+        }
+        Ok(())
     }
 
     /// Byte offset of a slice that borrows from the source.
@@ -235,8 +408,11 @@ impl<'a> Cx<'a> {
     }
 
     fn attrs(&mut self, e: &BytesStart<'_>) -> Result<Vec<Attr<'a>>, Fatal> {
+        // `next` has checked the tag (names, duplicates, values) already.
         let mut out: Vec<Attr<'a>> = Vec::new();
-        for a in e.attributes() {
+        let mut it = e.attributes();
+        it.with_checks(false);
+        for a in it {
             let a = match a {
                 Ok(a) => a,
                 Err(err) => {
@@ -249,9 +425,6 @@ impl<'a> Cx<'a> {
                 return Err(self.syntax(0, "attribute outside the source"));
             };
             let name = &self.src[koff..koff + key.len()];
-            if out.iter().any(|x| x.name == name) {
-                return Err(self.syntax(koff, format!("duplicate attribute '{name}'")));
-            }
             let raw = &self.src[voff..voff + a.value.len()];
             let value = match normalize_attr(raw) {
                 Ok(v) => v,
@@ -390,30 +563,39 @@ impl<'a> Cx<'a> {
             return Ok(());
         }
         let mut after: Option<&'static str> = None;
+        // Known children read, and where this element's kept nodes start in `ex.elements`.
+        let mut seen: Vec<&'static str> = Vec::new();
+        let first = ex.elements.len();
         loop {
             let (start, ev) = self.next()?;
             let keep = match ev {
                 Event::Start(e) => match f(self, ex, &e, false)? {
                     Took::Known(n) => {
                         after = Some(n);
+                        if !seen.contains(&n) {
+                            seen.push(n);
+                        }
                         false
                     }
                     Took::Unknown => {
-                        let end = e.to_end().into_owned();
-                        if let Err(err) = self.r.read_to_end(end.name()) {
-                            return Err(self.syntax(start, err));
-                        }
+                        self.skip(&e, start)?;
                         true
                     }
                 },
                 Event::Empty(e) => match f(self, ex, &e, true)? {
                     Took::Known(n) => {
                         after = Some(n);
+                        if !seen.contains(&n) {
+                            seen.push(n);
+                        }
                         false
                     }
                     Took::Unknown => true,
                 },
-                Event::End(_) => return Ok(()),
+                Event::End(_) => {
+                    anchor_copies(&mut ex.elements[first..], rel, &seen);
+                    return Ok(());
+                }
                 Event::Text(t) => !t.iter().all(|b| b.is_ascii_whitespace()),
                 Event::GeneralRef(r) => {
                     let known = matches!(r.resolve_char_ref(), Ok(Some(_)))
@@ -434,7 +616,11 @@ impl<'a> Cx<'a> {
                 Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
             };
             if keep {
-                let raw = &self.src[start..self.pos()];
+                // Kept text loses its surrounding blanks (nothing else starts or ends with
+                // one): the writer puts each kept node on its own indented line, so blanks
+                // kept around text would grow on every render and read.
+                let raw = self.src[start..self.pos()]
+                    .trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
                 ex.elements.push(ExtraNode {
                     parent: rel.to_owned(),
                     after: after.map(str::to_owned),
@@ -513,13 +699,23 @@ impl<'a> Cx<'a> {
         Ok(doc)
     }
 
-    /// Skips the rest of an element whose start tag was just read.
-    fn skip(&mut self, e: &BytesStart<'_>, start: usize) -> Result<(), Fatal> {
-        let end = e.to_end().into_owned();
-        self.r
-            .read_to_end(end.name())
-            .map(|_| ())
-            .map_err(|err| self.syntax(start, err))
+    /// Skips the rest of an element whose start tag was just read, within the depth limit.
+    fn skip(&mut self, _e: &BytesStart<'_>, start: usize) -> Result<(), Fatal> {
+        let outer = self.depth.saturating_sub(1);
+        loop {
+            match self.next()? {
+                (_, Event::End(_)) if self.depth == outer => return Ok(()),
+                (_, Event::Eof) => return Err(self.syntax(start, "unclosed element")),
+                (at, Event::GeneralRef(r))
+                    if !matches!(r.resolve_char_ref(), Ok(Some(_)))
+                        && super::escape::predefined_entity(&r).is_none() =>
+                {
+                    let name = String::from_utf8_lossy(&r).into_owned();
+                    return Err(self.syntax(at, format!("undefined entity '&{name};'")));
+                }
+                _ => {}
+            }
+        }
     }
 
     fn domstatus(&mut self, empty: bool, doc: &mut ParsedDocument) -> Result<(), Fatal> {
@@ -1523,6 +1719,24 @@ fn unreachable_doctype() -> Result<(), Fatal> {
         "",
         "doctype is not accepted",
     ))
+}
+
+/// Anchors every kept copy of a known child (a second `<mac>`, a `<model>` without type, ...)
+/// right after the known one, wherever it stood: the writer then never puts a copy first, where
+/// it would be read instead, and the anchor is the same when the output is read again.
+fn anchor_copies(kept: &mut [ExtraNode], rel: &str, known: &[&'static str]) {
+    if known.is_empty() {
+        return;
+    }
+    for n in kept.iter_mut().filter(|n| n.parent == rel) {
+        let name = n.xml.as_str().strip_prefix('<').and_then(|s| {
+            s.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+                .next()
+        });
+        if let Some(k) = name.and_then(|name| known.iter().find(|k| **k == name)) {
+            n.after = Some((*k).to_owned());
+        }
+    }
 }
 
 /// Attribute value normalisation (line ends and white space become spaces) and unescaping.

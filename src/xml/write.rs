@@ -206,6 +206,28 @@ impl W<'_> {
         }
     }
 
+    /// True when kept attributes or nodes belong to the element at `path` or inside it.
+    fn extras_under(&self, path: &str) -> bool {
+        let inside = |p: &str| {
+            p.strip_prefix(path)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        self.has_extras
+            && (self.ex.attributes.iter().any(|a| inside(&a.element))
+                || self.ex.elements.iter().any(|n| inside(&n.parent)))
+    }
+
+    /// True when a kept node inside `parent` follows a `name` sibling: the writer then writes
+    /// that sibling even empty, so the node reads back in the same place.
+    fn anchored(&self, parent: &str, name: &str) -> bool {
+        self.has_extras
+            && self
+                .ex
+                .elements
+                .iter()
+                .any(|n| n.parent == parent && n.after.as_deref() == Some(name))
+    }
+
     /// An element with attributes and no known children.
     fn leaf(&mut self, name: &'static str, attrs: &[A<'_>]) {
         self.open(name, None, attrs);
@@ -329,9 +351,18 @@ impl W<'_> {
         }
         if let Some(c) = &i.coalesce {
             self.open("coalesce", None, &[]);
-            if let Some(max) = c.rx_max_frames {
+            // Written, even empty, when kept content sits inside, so none of it is lost.
+            if c.rx_max_frames.is_some()
+                || self.extras_under("coalesce/rx")
+                || self.anchored("coalesce", "rx")
+            {
                 self.open("rx", None, &[]);
-                self.leaf("frames", &[("max", num(Some(max)))]);
+                if c.rx_max_frames.is_some()
+                    || self.extras_under("coalesce/rx/frames")
+                    || self.anchored("coalesce/rx", "frames")
+                {
+                    self.leaf("frames", &[("max", num(c.rx_max_frames))]);
+                }
                 self.close("rx");
             }
             self.close("coalesce");
@@ -397,7 +428,7 @@ impl W<'_> {
                 let has_source_extras = self.has_extras
                     && (self.ex.attributes.iter().any(|a| a.element == "source")
                         || self.ex.elements.iter().any(|n| n.parent == "source"));
-                if v.is_empty() && !has_source_extras {
+                if v.is_empty() && !has_source_extras && !self.anchored("", "source") {
                     return;
                 }
                 self.open(
@@ -471,12 +502,8 @@ impl W<'_> {
         };
         self.open("virtualport", None, &[("type", vp.type_name().map(V::S))]);
         let any = params.iter().any(|(_, v)| v.is_some());
-        let has_param_extras = self.has_extras
-            && self
-                .ex
-                .attributes
-                .iter()
-                .any(|a| a.element == "virtualport/parameters");
+        let has_param_extras = self.extras_under("virtualport/parameters")
+            || self.anchored("virtualport", "parameters");
         if any || has_param_extras {
             self.leaf("parameters", &params);
         }
