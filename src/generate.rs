@@ -193,13 +193,20 @@ pub fn interfaces(range: Range<usize>) -> Result<Vec<Interface>, Diagnostics> {
 }
 
 /// A `<domain type='test'>` document with these interfaces (rendered canonically, indented by
-/// two spaces), which libvirt's test driver defines.
+/// two spaces), which libvirt's test driver defines. Its UUID is derived from `name`, so
+/// defining it again redefines the same domain.
 pub fn domain_xml(name: &str, ifaces: &[Interface]) -> String {
     let mut out = String::with_capacity(256 + ifaces.len() * 1024);
     out.push_str("<domain type='test'>\n  <name>");
     crate::xml::escape_attr(name, &mut out);
+    out.push_str("</name>\n  <uuid>");
+    // FNV-1a of the name.
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    out.push_str(&uuid(0x5eed_0000, (h & 0xffff_ffff_ffff) as usize));
     out.push_str(
-        "</name>\n  <memory unit='KiB'>1048576</memory>\n  <vcpu>1</vcpu>\n  <os>\n    \
+        "</uuid>\n  <memory unit='KiB'>1048576</memory>\n  <vcpu>1</vcpu>\n  <os>\n    \
          <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n",
     );
     for i in ifaces {

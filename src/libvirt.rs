@@ -153,6 +153,13 @@ impl Connection {
         })
     }
 
+    /// Defines (or redefines) a domain the way `virsh define` does (no RelaxNG check) and
+    /// returns its name, fetching nothing else: the cost of libvirt's own parse and define.
+    pub fn define_only(&self, xml: &str) -> Result<String, LibvirtError> {
+        let dom = self.conn.define_domain_xml(xml)?;
+        Ok(dom.name()?)
+    }
+
     /// Defines a domain and undefines it again: asks libvirt whether it accepts the document
     /// without leaving anything behind.
     pub fn check(&self, xml: &str) -> Result<Defined, LibvirtError> {

@@ -1,0 +1,352 @@
+//! Throughput of every operation against a raw quick-xml scan of the same bytes:
+//! `cargo bench --bench perf` (add `--features libvirt` for libvirt's own define).
+//!
+//! Documents come from [`vifxml::generate`] (N = 1, 100 and 10 000 mixed interfaces). Every
+//! operation of one size is run once per round, interleaved with the baseline, for as many
+//! rounds as fit in the time budget; the table shows medians and the ratio of each median to
+//! the baseline's. Peak memory is measured with a counting allocator around one run of each
+//! operation, on top of what the input already holds. The last part times `audit` over 10 000
+//! generated domain files with one thread and with two.
+//!
+//! Exits 1 when a goal is missed (set `VIFXML_BENCH_NO_GOALS=1` to print only). Environment:
+//! `VIFXML_BENCH_SECONDS` (time budget per size, default 6), `VIFXML_BENCH_AUDIT_FILES`
+//! (default 10 000; 0 skips the audit part).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use vifxml::domain::{Domain, Selector};
+use vifxml::generate;
+
+// ---------------------------------------------------------------------------------------------
+// Counting allocator: current and peak bytes held.
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(n: usize) {
+    let now = CURRENT.fetch_add(n, Ordering::Relaxed) + n;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(l) };
+        if !p.is_null() {
+            grew(l.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(l) };
+        if !p.is_null() {
+            grew(l.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        unsafe { System.dealloc(p, l) };
+        CURRENT.fetch_sub(l.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        let q = unsafe { System.realloc(p, l, new) };
+        if !q.is_null() {
+            if new >= l.size() {
+                grew(new - l.size());
+            } else {
+                CURRENT.fetch_sub(l.size() - new, Ordering::Relaxed);
+            }
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Bytes allocated at the high point of `f`, above what was held when it started.
+fn peak_of<R>(f: impl FnOnce() -> R) -> usize {
+    let base = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let r = f();
+    let peak = PEAK.load(Ordering::Relaxed);
+    drop(black_box(r));
+    peak - base
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// The baseline: a quick-xml `Reader` loop counting start tags.
+fn scan(doc: &str) -> usize {
+    let mut r = Reader::from_str(doc);
+    let mut n = 0;
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(_)) | Ok(Event::Empty(_)) => n += 1,
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("generated document is not XML: {e}"),
+        }
+    }
+    n
+}
+
+struct Op {
+    name: &'static str,
+    /// Ratio goal against the baseline, if any.
+    goal: Option<f64>,
+    run: Box<dyn Fn() -> usize>,
+    /// Size of the bytes the operation reads or writes (the baseline's document).
+    times: Vec<Duration>,
+    peak: usize,
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn fmt_dur(d: Duration) -> String {
+    let ns = d.as_nanos() as f64;
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.1} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+fn fmt_bytes(b: usize) -> String {
+    if b < 10 * 1024 {
+        format!("{b} B")
+    } else if b < 10 * 1024 * 1024 {
+        format!("{:.0} KiB", b as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", b as f64 / (1024.0 * 1024.0))
+    }
+}
+
+fn env_num(name: &str, default: f64) -> f64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Missed(Vec<String>);
+
+fn bench_size(n: usize, budget: Duration, missed: &mut Missed) {
+    let ifaces = generate::interfaces(0..n).expect("generated specs are valid");
+    let doc: &'static str = Box::leak(generate::domain_xml("bench", &ifaces).into_boxed_str());
+    let json: &'static str = Box::leak(generate::spec_json(0..n).into_boxed_str());
+    let ifaces: &'static [vifxml::Interface] = Box::leak(ifaces.into_boxed_slice());
+    let replacement = generate::interfaces(n..n + 1).expect("valid").remove(0);
+    let replacement: &'static vifxml::Interface = Box::leak(Box::new(replacement));
+    let tags = scan(doc);
+
+    // Sanity: every operation sees what it should, once, before timing.
+    let parsed = vifxml::xml::parse_document(doc).expect("generated document parses");
+    assert_eq!(parsed.interfaces.len(), n);
+    let findings = vifxml::validate::validate_document(doc, &parsed);
+    assert!(findings.is_empty(), "{findings:?}");
+    assert_eq!(generate::domain_xml("bench", ifaces), doc);
+
+    let goal_pv = if n >= 100 { Some(2.5) } else { None };
+    let goal_render = if n >= 100 { Some(1.5) } else { None };
+    let mut ops = vec![
+        Op {
+            name: "quick-xml scan (baseline)",
+            goal: None,
+            run: Box::new(move || scan(black_box(doc))),
+            times: vec![],
+            peak: 0,
+        },
+        Op {
+            name: "parse",
+            goal: None,
+            run: Box::new(move || {
+                let p = vifxml::xml::parse_document(black_box(doc)).expect("parses");
+                p.interfaces.len()
+            }),
+            times: vec![],
+            peak: 0,
+        },
+        Op {
+            name: "parse + validate",
+            goal: goal_pv,
+            run: Box::new(move || {
+                let p = vifxml::xml::parse_document(black_box(doc)).expect("parses");
+                vifxml::validate::validate_document(doc, &p).len() + p.interfaces.len()
+            }),
+            times: vec![],
+            peak: 0,
+        },
+        Op {
+            name: "render",
+            goal: goal_render,
+            run: Box::new(move || generate::domain_xml("bench", black_box(ifaces)).len()),
+            times: vec![],
+            peak: 0,
+        },
+        Op {
+            name: "JSON spec → XML",
+            goal: None,
+            run: Box::new(move || {
+                let v = vifxml::spec::from_str(black_box(json)).expect("spec reads");
+                let f = vifxml::validate::validate_all(&v);
+                generate::domain_xml("bench", &v).len() + f.len()
+            }),
+            times: vec![],
+            peak: 0,
+        },
+        Op {
+            name: "domain no-op round trip",
+            goal: None,
+            run: Box::new(move || {
+                let d = Domain::parse(black_box(doc)).expect("parses");
+                d.into_string().len()
+            }),
+            times: vec![],
+            peak: 0,
+        },
+    ];
+    if n >= 10_000 {
+        ops.push(Op {
+            name: "replace one interface",
+            goal: Some(1.2),
+            run: Box::new(move || {
+                let mut d = Domain::parse(black_box(doc)).expect("parses");
+                d.replace(Selector::Index(n / 2), replacement.clone())
+                    .expect("replaces");
+                d.into_string().len()
+            }),
+            times: vec![],
+            peak: 0,
+        });
+    }
+    #[cfg(feature = "libvirt")]
+    {
+        let conn: &'static vifxml::libvirt::Connection = Box::leak(Box::new(
+            vifxml::libvirt::Connection::open(vifxml::libvirt::DEFAULT_URI)
+                .expect("test:///default opens"),
+        ));
+        ops.push(Op {
+            name: "libvirt define (test driver)",
+            goal: None,
+            run: Box::new(move || {
+                conn.define_only(black_box(doc))
+                    .expect("libvirt defines")
+                    .len()
+            }),
+            times: vec![],
+            peak: 0,
+        });
+    }
+
+    for op in &mut ops {
+        black_box((op.run)());
+        op.peak = peak_of(|| (op.run)());
+    }
+    let start = Instant::now();
+    let mut rounds = 0;
+    while rounds < 5 || (start.elapsed() < budget && rounds < 2001) {
+        // Rotate the order so no operation always runs right after another.
+        let k = ops.len();
+        for j in 0..k {
+            let op = &mut ops[(j + rounds) % k];
+            let t = Instant::now();
+            black_box((op.run)());
+            op.times.push(t.elapsed());
+        }
+        rounds += 1;
+    }
+    let base = median(&mut ops[0].times);
+    println!();
+    println!(
+        "### N = {n}: document {} ({tags} elements), {rounds} rounds",
+        fmt_bytes(doc.len())
+    );
+    println!();
+    println!("| operation | median | × baseline | goal | peak memory | × document |");
+    println!("|---|---:|---:|---|---:|---:|");
+    for op in &mut ops {
+        let m = median(&mut op.times);
+        let ratio = m.as_secs_f64() / base.as_secs_f64();
+        let goal = match op.goal {
+            Some(g) if ratio <= g => format!("≤ {g} ✓"),
+            Some(g) => {
+                missed
+                    .0
+                    .push(format!("N={n} {}: {ratio:.2}× > {g}×", op.name));
+                format!("≤ {g} ✗")
+            }
+            None => String::new(),
+        };
+        let mem_ratio = op.peak as f64 / doc.len() as f64;
+        println!(
+            "| {} | {} | {ratio:.2} | {goal} | {} | {mem_ratio:.2} |",
+            op.name,
+            fmt_dur(m),
+            fmt_bytes(op.peak),
+        );
+        if n >= 100 && op.name == "parse + validate" && mem_ratio > 2.0 {
+            missed.0.push(format!(
+                "N={n} parse + validate peak memory {mem_ratio:.2}× the document"
+            ));
+        }
+    }
+    #[cfg(feature = "libvirt")]
+    {
+        let pv = ops
+            .iter_mut()
+            .find(|o| o.name == "parse + validate")
+            .map(|o| median(&mut o.times));
+        let lv = ops
+            .iter_mut()
+            .find(|o| o.name.starts_with("libvirt"))
+            .map(|o| median(&mut o.times));
+        if let (Some(pv), Some(lv)) = (pv, lv) {
+            let x = lv.as_secs_f64() / pv.as_secs_f64();
+            println!();
+            println!("parse + validate is {x:.1}× faster than libvirt's define (goal ≥ 15×)");
+            if n >= 100 && x < 15.0 {
+                missed
+                    .0
+                    .push(format!("N={n}: only {x:.1}× faster than libvirt's define"));
+            }
+        }
+    }
+}
+
+fn main() {
+    let budget = Duration::from_secs_f64(env_num("VIFXML_BENCH_SECONDS", 6.0));
+    let mut missed = Missed(Vec::new());
+    println!(
+        "vifxml benchmark: medians of interleaved runs, ratio to a raw quick-xml scan of the \
+         same bytes"
+    );
+    for n in [1, 100, 10_000] {
+        bench_size(n, budget, &mut missed);
+    }
+    if missed.0.is_empty() {
+        println!("\nall goals met");
+    } else {
+        println!("\ngoals missed:");
+        for m in &missed.0 {
+            println!("- {m}");
+        }
+        if std::env::var_os("VIFXML_BENCH_NO_GOALS").is_none() {
+            std::process::exit(1);
+        }
+    }
+}
