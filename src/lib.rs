@@ -4,7 +4,8 @@
 //! [`validate`] reports every finding with a stable rule id ([`rules::RULES`]);
 //! [`xml::render_interface`] writes libvirt's canonical form; reading it back gives the same
 //! model. [`domain::Domain`] edits the interfaces of a whole guest document without touching any
-//! other byte, and `libvirt` (feature `libvirt`) defines the result.
+//! other byte, and `libvirt` (feature `libvirt`) defines the result. `audit` (feature `audit`)
+//! checks every XML file under some directories in parallel.
 //!
 //! # Render
 //! ```
@@ -61,6 +62,8 @@
 //! # Ok::<(), vifxml::Diagnostics>(())
 //! ```
 
+#[cfg(feature = "audit")]
+pub mod audit;
 pub mod diag;
 pub mod domain;
 pub mod generate;

@@ -9,6 +9,7 @@ use vifxml::diag::{render_human, Diagnostic, Diagnostics};
 use vifxml::xml::ParsedDocument;
 use vifxml::Interface;
 
+mod audit_cmd;
 mod domain_cmd;
 mod osvif_cmd;
 
@@ -75,6 +76,10 @@ enum Cmd {
     /// Convert os-vif VIF objects (JSON, as obj_to_primitive() writes them; one or an array)
     /// to interface XML, validated like render.
     FromOsvif(osvif_cmd::FromOsvifArgs),
+    /// Check every XML file under some paths in parallel: one line per finding, then totals
+    /// and a per-rule table. Exit 1 on any error finding, unreadable or malformed file, or path
+    /// that could not be walked.
+    Audit(audit_cmd::AuditArgs),
     /// Print the JSON Schema (draft 2020-12) of the spec format.
     Schema,
     /// List every rule id with its severity and summary.
@@ -141,6 +146,7 @@ fn run(cli: Cli) -> Result<u8, Fail> {
         }
         Cmd::Domain { cmd } => domain_cmd::run(cmd),
         Cmd::FromOsvif(args) => osvif_cmd::run(args),
+        Cmd::Audit(args) => audit_cmd::run(args),
     }
 }
 
