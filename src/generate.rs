@@ -210,7 +210,7 @@ pub fn domain_xml(name: &str, ifaces: &[Interface]) -> String {
          <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n",
     );
     for i in ifaces {
-        out.push_str(&crate::xml::render_interface_indented(i, "    ", "  "));
+        crate::xml::render_interface_into(i, "    ", "  ", &mut out);
     }
     out.push_str("  </devices>\n</domain>\n");
     out

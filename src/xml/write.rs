@@ -1,7 +1,5 @@
 //! Writing the model as canonical libvirt `<interface>` XML.
 
-use std::fmt::Write as _;
-
 use super::escape::escape_attr;
 use crate::model::extras::Extras;
 use crate::model::interface::{DeviceAddress, Interface, Rate};
@@ -26,27 +24,54 @@ pub fn render_interface(iface: &Interface) -> String {
 
 /// Renders an interface whose start tag sits at `indent`, with `step` added per nesting level.
 pub fn render_interface_indented(iface: &Interface, indent: &str, step: &str) -> String {
+    let mut out = String::with_capacity(512);
+    render_interface_into(iface, indent, step, &mut out);
+    out
+}
+
+/// Appends to `out` what [`render_interface_indented`] returns, without a buffer of its own.
+///
+/// ```
+/// use vifxml::model::{Interface, InterfaceKind, kind::BridgeSource};
+/// let iface = Interface::new(InterfaceKind::Bridge(BridgeSource {
+///     bridge: "br0".parse().unwrap(),
+/// }));
+/// let mut out = String::from("<devices>\n");
+/// vifxml::xml::render_interface_into(&iface, "  ", "  ", &mut out);
+/// assert_eq!(
+///     out,
+///     "<devices>\n  <interface type='bridge'>\n    <source bridge='br0'/>\n  </interface>\n"
+/// );
+/// ```
+pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &mut String) {
+    let spaces = indent.bytes().all(|b| b == b' ') && step.bytes().all(|b| b == b' ');
     let mut w = W {
-        out: String::with_capacity(512),
+        out,
         ex: &iface.extras,
         has_extras: !iface.extras.is_empty(),
-        indent: indent.to_owned(),
-        step,
+        ind: Indent {
+            first: indent,
+            step,
+            spaces,
+        },
+        depth: 0,
         path: String::new(),
-        scopes: Vec::new(),
+        emitted: Vec::new(),
     };
     w.interface(iface);
-    w.out
 }
 
 /// An attribute value to write, or nothing.
 type A<'v> = (&'static str, Option<V<'v>>);
 
+#[derive(Clone, Copy)]
 enum V<'v> {
     S(&'v str),
     N(u64),
+    /// `0x` and at least this many lowercase hex digits.
     Hex(u64, usize),
-    Owned(String),
+    Mac([u8; 6]),
+    Uuid([u8; 16]),
 }
 
 fn yn(b: Option<bool>) -> Option<V<'static>> {
@@ -65,57 +90,137 @@ fn s(v: &Option<String>) -> Option<V<'_>> {
     v.as_deref().map(V::S)
 }
 
+fn profileid(p: &Option<crate::model::ids::ProfileId>) -> Option<V<'_>> {
+    p.as_ref().map(|p| V::S(p.as_str()))
+}
+
+fn uuid(u: Option<crate::model::ids::Uuid>) -> Option<V<'static>> {
+    u.map(|u| V::Uuid(*u.get().as_bytes()))
+}
+
+/// Indentation made of spaces only is cut from here when it is no longer.
+const SPACES: &str = "                                                                ";
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends bytes the writer made itself (digits, hex, `:` and `-`), which are ASCII.
+fn push_ascii(out: &mut String, b: &[u8]) {
+    if let Ok(s) = std::str::from_utf8(b) {
+        out.push_str(s);
+    }
+}
+
+/// Appends `n` in decimal.
+fn push_dec(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    push_ascii(out, &buf[i..]);
+}
+
+/// Appends `0x` and `n` in lowercase hex, zero-padded to at least `width` digits.
+fn push_hex(out: &mut String, n: u64, width: usize) {
+    let digits = ((64 - n.leading_zeros() as usize).div_ceil(4)).max(1);
+    out.push_str("0x");
+    for _ in digits..width {
+        out.push('0');
+    }
+    let mut buf = [0u8; 16];
+    for (k, b) in buf[16 - digits..].iter_mut().enumerate() {
+        let shift = 4 * (digits - 1 - k);
+        *b = HEX[((n >> shift) & 0xf) as usize];
+    }
+    push_ascii(out, &buf[16 - digits..]);
+}
+
+/// Appends `octets` as lowercase hex pairs, with `sep` before the pairs at `seps`.
+fn push_hex_bytes(out: &mut String, octets: &[u8], seps: &[usize], sep: u8) {
+    let mut buf = [0u8; 48];
+    let mut n = 0;
+    for (k, &o) in octets.iter().enumerate() {
+        if seps.contains(&k) {
+            buf[n] = sep;
+            n += 1;
+        }
+        buf[n] = HEX[usize::from(o >> 4)];
+        buf[n + 1] = HEX[usize::from(o & 0xf)];
+        n += 2;
+    }
+    push_ascii(out, &buf[..n]);
+}
+
+/// What [`W::open`] hands to [`W::close`] about the element it opened.
 struct Scope {
     /// Length of `path` before this element's segment was pushed.
     path_len: usize,
     /// Length of the output right after this element's start tag.
     mark: usize,
-    /// Known children whose trailing extras have been written.
-    emitted: Vec<&'static str>,
 }
 
-struct W<'m> {
-    out: String,
+#[derive(Clone, Copy)]
+struct Indent<'m> {
+    /// Indentation of the interface's start tag.
+    first: &'m str,
+    /// Added per nesting level.
+    step: &'m str,
+    /// True when `first` and `step` are spaces only.
+    spaces: bool,
+}
+
+impl Indent<'_> {
+    /// Appends the indentation of an element inside `depth` open ones.
+    fn push(self, out: &mut String, depth: usize) {
+        let len = self.first.len() + depth * self.step.len();
+        if self.spaces && len <= SPACES.len() {
+            out.push_str(&SPACES[..len]);
+        } else {
+            out.push_str(self.first);
+            for _ in 0..depth {
+                out.push_str(self.step);
+            }
+        }
+    }
+}
+
+struct W<'m, 'o> {
+    out: &'o mut String,
     ex: &'m Extras,
     has_extras: bool,
-    indent: String,
-    step: &'m str,
+    ind: Indent<'m>,
+    /// Elements open.
+    depth: usize,
     /// Path of the element being written, relative to the interface (`""` for the interface).
     path: String,
-    scopes: Vec<Scope>,
+    /// Known children whose trailing extras have been written, with the depth of their
+    /// parent, innermost parent last (kept only with extras).
+    emitted: Vec<(usize, &'static str)>,
 }
 
-impl W<'_> {
-    fn write_value(&mut self, v: &V<'_>) {
+impl W<'_, '_> {
+    fn write_value(&mut self, v: V<'_>) {
         match v {
-            V::S(s) => escape_attr(s, &mut self.out),
-            V::N(n) => {
-                let _ = write!(self.out, "{n}");
-            }
-            V::Hex(n, width) => {
-                let _ = write!(self.out, "0x{n:0width$x}", width = *width);
-            }
-            V::Owned(s) => escape_attr(s, &mut self.out),
+            V::S(s) => escape_attr(s, self.out),
+            V::N(n) => push_dec(self.out, n),
+            V::Hex(n, width) => push_hex(self.out, n, width),
+            V::Mac(o) => push_hex_bytes(self.out, &o, &[1, 2, 3, 4, 5], b':'),
+            V::Uuid(u) => push_hex_bytes(self.out, &u, &[4, 6, 8, 10], b'-'),
         }
     }
 
-    /// Writes the start tag of `name` (with the extras' attributes for it) and enters it.
-    fn open(&mut self, name: &'static str, index: Option<usize>, attrs: &[A<'_>]) {
-        let path_len = self.path.len();
-        if self.has_extras && !self.scopes.is_empty() {
-            if !self.path.is_empty() {
-                self.path.push('/');
-            }
-            self.path.push_str(name);
-            if let Some(i) = index {
-                let _ = write!(self.path, "[{i}]");
-            }
-        }
-        self.out.push_str(&self.indent);
+    /// Writes `<name` and the known attributes that have a value.
+    fn start_tag(&mut self, name: &'static str, attrs: &[A<'_>]) {
+        self.ind.push(self.out, self.depth);
         self.out.push('<');
         self.out.push_str(name);
         for (k, v) in attrs {
-            if let Some(v) = v {
+            if let Some(v) = *v {
                 self.out.push(' ');
                 self.out.push_str(k);
                 self.out.push_str("='");
@@ -123,6 +228,23 @@ impl W<'_> {
                 self.out.push('\'');
             }
         }
+    }
+
+    /// Writes the start tag of `name` (with the extras' attributes for it) and enters it.
+    fn open(&mut self, name: &'static str, index: Option<usize>, attrs: &[A<'_>]) -> Scope {
+        let path_len = self.path.len();
+        if self.has_extras && self.depth > 0 {
+            if !self.path.is_empty() {
+                self.path.push('/');
+            }
+            self.path.push_str(name);
+            if let Some(i) = index {
+                self.path.push('[');
+                push_dec(&mut self.path, i as u64);
+                self.path.push(']');
+            }
+        }
+        self.start_tag(name, attrs);
         if self.has_extras {
             let ex = self.ex;
             for a in ex.attributes_of(&self.path) {
@@ -133,74 +255,72 @@ impl W<'_> {
                 self.out.push(' ');
                 self.out.push_str(n);
                 self.out.push_str("='");
-                escape_attr(&a.value, &mut self.out);
+                escape_attr(&a.value, self.out);
                 self.out.push('\'');
             }
         }
         self.out.push_str(">\n");
-        self.indent.push_str(self.step);
-        self.scopes.push(Scope {
+        self.depth += 1;
+        let scope = Scope {
             path_len,
             mark: self.out.len(),
-            emitted: Vec::new(),
-        });
+        };
         if self.has_extras {
             self.write_extras(None);
         }
+        scope
     }
 
     /// Writes the extra children of the current element that followed `after`.
     fn write_extras(&mut self, after: Option<&str>) {
         let ex = self.ex;
         for n in ex.children_of(&self.path, after) {
-            self.out.push_str(&self.indent);
+            self.ind.push(self.out, self.depth);
             self.out.push_str(n.xml.as_str());
             self.out.push('\n');
         }
     }
 
-    /// Leaves the current element: writes its remaining extras and its end tag, or turns the
-    /// start tag into `<name .../>` when nothing went inside.
-    fn close(&mut self, name: &'static str) {
+    /// Leaves the element `scope` came from: writes its remaining extras and its end tag, or
+    /// turns the start tag into `<name .../>` when nothing went inside.
+    fn close(&mut self, name: &'static str, scope: Scope) {
+        let level = self.depth;
         if self.has_extras {
             // Children anchored to known siblings that were never written go last.
             let ex = self.ex;
-            if let Some(scope) = self.scopes.last() {
-                for n in ex.elements.iter().filter(|n| n.parent == self.path) {
-                    if let Some(a) = n.after.as_deref() {
-                        if !scope.emitted.contains(&a) {
-                            self.out.push_str(&self.indent);
-                            self.out.push_str(n.xml.as_str());
-                            self.out.push('\n');
-                        }
+            for n in ex.elements.iter().filter(|n| n.parent == self.path) {
+                if let Some(a) = n.after.as_deref() {
+                    if !self.emitted.iter().any(|&(l, e)| l == level && e == a) {
+                        self.ind.push(self.out, self.depth);
+                        self.out.push_str(n.xml.as_str());
+                        self.out.push('\n');
                     }
                 }
             }
         }
-        let Some(scope) = self.scopes.pop() else {
-            return;
-        };
-        let new_len = self.indent.len().saturating_sub(self.step.len());
-        self.indent.truncate(new_len);
+        self.depth = level.saturating_sub(1);
         if self.out.len() == scope.mark {
-            self.out.truncate(self.out.len() - 2);
+            self.out.truncate(self.out.len().saturating_sub(2));
             self.out.push_str("/>\n");
         } else {
-            self.out.push_str(&self.indent);
+            self.ind.push(self.out, self.depth);
             self.out.push_str("</");
             self.out.push_str(name);
             self.out.push_str(">\n");
         }
         if self.has_extras {
             self.path.truncate(scope.path_len);
-            let first = match self.scopes.last_mut() {
-                Some(parent) if !parent.emitted.contains(&name) => {
-                    parent.emitted.push(name);
-                    true
-                }
-                _ => false,
-            };
+            // Forget what was written inside this element.
+            let inside = self
+                .emitted
+                .iter()
+                .position(|&(l, _)| l >= level)
+                .unwrap_or(self.emitted.len());
+            self.emitted.truncate(inside);
+            let parent = self.depth;
+            let first = parent > 0 && !self.emitted.iter().any(|&(l, e)| l == parent && e == name);
             if first {
+                self.emitted.push((parent, name));
                 self.write_extras(Some(name));
             }
         }
@@ -230,18 +350,28 @@ impl W<'_> {
 
     /// An element with attributes and no known children.
     fn leaf(&mut self, name: &'static str, attrs: &[A<'_>]) {
-        self.open(name, None, attrs);
-        self.close(name);
+        if !self.has_extras {
+            // What open and close write when nothing is kept.
+            self.start_tag(name, attrs);
+            self.out.push_str("/>\n");
+            return;
+        }
+        let scope = self.open(name, None, attrs);
+        self.close(name, scope);
     }
 
     fn leaf_indexed(&mut self, name: &'static str, index: usize, attrs: &[A<'_>]) {
-        self.open(name, Some(index), attrs);
-        self.close(name);
+        if !self.has_extras {
+            self.leaf(name, attrs);
+            return;
+        }
+        let scope = self.open(name, Some(index), attrs);
+        self.close(name, scope);
     }
 
     fn interface(&mut self, i: &Interface) {
         let managed = yn(i.managed);
-        self.open(
+        let sc_interface = self.open(
             "interface",
             None,
             &[
@@ -251,11 +381,11 @@ impl W<'_> {
             ],
         );
         if let Some(mac) = i.mac {
-            self.leaf("mac", &[("address", Some(V::Owned(mac.to_string())))]);
+            self.leaf("mac", &[("address", Some(V::Mac(mac.octets())))]);
         }
         self.source(i);
         if let Some(v) = &i.vlan {
-            self.open("vlan", None, &[("trunk", yn(v.trunk))]);
+            let sc_vlan = self.open("vlan", None, &[("trunk", yn(v.trunk))]);
             for (n, t) in v.tags.iter().enumerate() {
                 self.leaf_indexed(
                     "tag",
@@ -266,19 +396,19 @@ impl W<'_> {
                     ],
                 );
             }
-            self.close("vlan");
+            self.close("vlan", sc_vlan);
         }
         if let Some(vp) = &i.virtualport {
             self.virtualport(vp);
         }
         if let Some(bw) = &i.bandwidth {
-            self.open("bandwidth", None, &[]);
+            let sc_bandwidth = self.open("bandwidth", None, &[]);
             for (name, rate) in [("inbound", &bw.inbound), ("outbound", &bw.outbound)] {
                 if let Some(r) = rate {
                     self.rate(name, r);
                 }
             }
-            self.close("bandwidth");
+            self.close("bandwidth", sc_bandwidth);
         }
         if let Some(iso) = i.port_isolated {
             self.leaf("port", &[("isolated", yn(Some(iso)))]);
@@ -317,7 +447,7 @@ impl W<'_> {
             );
         }
         if let Some(f) = &i.filterref {
-            self.open("filterref", None, &[("filter", Some(V::S(&f.filter)))]);
+            let sc_filterref = self.open("filterref", None, &[("filter", Some(V::S(&f.filter)))]);
             // libvirt writes filter variables sorted by name (stable for repeated names).
             let mut params: Vec<&crate::model::FilterParameter> = f.parameters.iter().collect();
             params.sort_by(|a, b| a.name.cmp(&b.name));
@@ -331,7 +461,7 @@ impl W<'_> {
                     ],
                 );
             }
-            self.close("filterref");
+            self.close("filterref", sc_filterref);
         }
         if let Some(t) = &i.teaming {
             let ty = match t.teaming_type {
@@ -350,22 +480,22 @@ impl W<'_> {
             self.leaf("mtu", &[("size", num(Some(m)))]);
         }
         if let Some(c) = &i.coalesce {
-            self.open("coalesce", None, &[]);
+            let sc_coalesce = self.open("coalesce", None, &[]);
             // Written, even empty, when kept content sits inside, so none of it is lost.
             if c.rx_max_frames.is_some()
                 || self.extras_under("coalesce/rx")
                 || self.anchored("coalesce", "rx")
             {
-                self.open("rx", None, &[]);
+                let sc_rx = self.open("rx", None, &[]);
                 if c.rx_max_frames.is_some()
                     || self.extras_under("coalesce/rx/frames")
                     || self.anchored("coalesce/rx", "frames")
                 {
                     self.leaf("frames", &[("max", num(c.rx_max_frames))]);
                 }
-                self.close("rx");
+                self.close("rx", sc_rx);
             }
-            self.close("coalesce");
+            self.close("coalesce", sc_coalesce);
         }
         if let Some(o) = i.boot {
             self.leaf("boot", &[("order", num(Some(o)))]);
@@ -401,7 +531,7 @@ impl W<'_> {
             None => {}
         }
 
-        self.close("interface");
+        self.close("interface", sc_interface);
     }
 
     fn source(&mut self, i: &Interface) {
@@ -414,7 +544,7 @@ impl W<'_> {
                 &[
                     ("network", Some(V::S(&n.network))),
                     ("portgroup", s(&n.portgroup)),
-                    ("portid", n.portid.map(|u| V::Owned(u.to_string()))),
+                    ("portid", uuid(n.portid)),
                 ],
             ),
             InterfaceKind::Direct(d) => self.leaf(
@@ -431,7 +561,7 @@ impl W<'_> {
                 if v.is_empty() && !has_source_extras && !self.anchored("", "source") {
                     return;
                 }
-                self.open(
+                let sc_source = self.open(
                     "source",
                     None,
                     &[
@@ -449,13 +579,13 @@ impl W<'_> {
                         ],
                     );
                 }
-                self.close("source");
+                self.close("source", sc_source);
             }
             InterfaceKind::Hostdev(h) => {
                 if let Some(d) = &i.driver {
                     self.driver(d);
                 }
-                self.open("source", None, &[]);
+                let sc_source = self.open("source", None, &[]);
                 let a = h.address;
                 self.leaf(
                     "address",
@@ -467,7 +597,7 @@ impl W<'_> {
                         ("function", Some(V::Hex(a.function.into(), 1))),
                     ],
                 );
-                self.close("source");
+                self.close("source", sc_source);
             }
             InterfaceKind::Vdpa(v) => self.leaf("source", &[("dev", Some(V::S(&v.dev)))]),
             InterfaceKind::Ethernet | InterfaceKind::User | InterfaceKind::Other(_) => {}
@@ -475,39 +605,59 @@ impl W<'_> {
     }
 
     fn virtualport(&mut self, vp: &VirtualPort) {
-        let uuid = |u: Option<crate::model::ids::Uuid>| u.map(|u| V::Owned(u.to_string()));
-        let params: Vec<A<'_>> = match vp {
-            VirtualPort::Qbg(q) => vec![
-                ("managerid", num(q.managerid.map(|v| v.get()))),
-                ("typeid", num(q.typeid.map(|v| v.get()))),
-                ("typeidversion", num(q.typeidversion.map(|v| v.get()))),
-                ("instanceid", uuid(q.instanceid)),
-            ],
-            VirtualPort::Qbh(q) => {
-                vec![("profileid", q.profileid.as_ref().map(|p| V::S(p.as_str())))]
-            }
-            VirtualPort::OpenVSwitch(o) => vec![
-                ("interfaceid", uuid(o.interfaceid)),
-                ("profileid", o.profileid.as_ref().map(|p| V::S(p.as_str()))),
-            ],
-            VirtualPort::Midonet(m) => vec![("interfaceid", uuid(m.interfaceid))],
-            VirtualPort::Untyped(u) => vec![
-                ("managerid", num(u.managerid.map(|v| v.get()))),
-                ("typeid", num(u.typeid.map(|v| v.get()))),
-                ("typeidversion", num(u.typeidversion.map(|v| v.get()))),
-                ("instanceid", uuid(u.instanceid)),
-                ("interfaceid", uuid(u.interfaceid)),
-                ("profileid", u.profileid.as_ref().map(|p| V::S(p.as_str()))),
-            ],
+        const NO: A<'static> = ("", None);
+        let (params, len): ([A<'_>; 6], usize) = match vp {
+            VirtualPort::Qbg(q) => (
+                [
+                    ("managerid", num(q.managerid.map(|v| v.get()))),
+                    ("typeid", num(q.typeid.map(|v| v.get()))),
+                    ("typeidversion", num(q.typeidversion.map(|v| v.get()))),
+                    ("instanceid", uuid(q.instanceid)),
+                    NO,
+                    NO,
+                ],
+                4,
+            ),
+            VirtualPort::Qbh(q) => (
+                [("profileid", profileid(&q.profileid)), NO, NO, NO, NO, NO],
+                1,
+            ),
+            VirtualPort::OpenVSwitch(o) => (
+                [
+                    ("interfaceid", uuid(o.interfaceid)),
+                    ("profileid", profileid(&o.profileid)),
+                    NO,
+                    NO,
+                    NO,
+                    NO,
+                ],
+                2,
+            ),
+            VirtualPort::Midonet(m) => (
+                [("interfaceid", uuid(m.interfaceid)), NO, NO, NO, NO, NO],
+                1,
+            ),
+            VirtualPort::Untyped(u) => (
+                [
+                    ("managerid", num(u.managerid.map(|v| v.get()))),
+                    ("typeid", num(u.typeid.map(|v| v.get()))),
+                    ("typeidversion", num(u.typeidversion.map(|v| v.get()))),
+                    ("instanceid", uuid(u.instanceid)),
+                    ("interfaceid", uuid(u.interfaceid)),
+                    ("profileid", profileid(&u.profileid)),
+                ],
+                6,
+            ),
         };
-        self.open("virtualport", None, &[("type", vp.type_name().map(V::S))]);
+        let params = &params[..len];
+        let sc_virtualport = self.open("virtualport", None, &[("type", vp.type_name().map(V::S))]);
         let any = params.iter().any(|(_, v)| v.is_some());
         let has_param_extras = self.extras_under("virtualport/parameters")
             || self.anchored("virtualport", "parameters");
         if any || has_param_extras {
-            self.leaf("parameters", &params);
+            self.leaf("parameters", params);
         }
-        self.close("virtualport");
+        self.close("virtualport", sc_virtualport);
     }
 
     fn rate(&mut self, name: &'static str, r: &Rate) {
@@ -523,7 +673,7 @@ impl W<'_> {
     }
 
     fn driver(&mut self, d: &crate::model::interface::Driver) {
-        self.open(
+        let sc_driver = self.open(
             "driver",
             None,
             &[
@@ -567,6 +717,39 @@ impl W<'_> {
                 ],
             );
         }
-        self.close("driver");
+        self.close("driver", sc_driver);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_like_format() {
+        for n in [0, 1, 9, 10, 99, 100, 255, 4096, 65535, 1 << 32, u64::MAX] {
+            let mut out = String::new();
+            push_dec(&mut out, n);
+            assert_eq!(out, n.to_string());
+            for width in [0, 1, 2, 4, 8] {
+                let mut out = String::new();
+                push_hex(&mut out, n, width);
+                assert_eq!(out, format!("0x{n:0width$x}"));
+            }
+        }
+    }
+
+    #[test]
+    fn mac_and_uuid_read_like_display() {
+        let mac = crate::model::ids::MacAddr::new([0x52, 0x54, 0, 0xab, 0xcd, 0xef]).unwrap();
+        let mut out = String::new();
+        push_hex_bytes(&mut out, &mac.octets(), &[1, 2, 3, 4, 5], b':');
+        assert_eq!(out, mac.to_string());
+        let u = crate::model::ids::Uuid::from_uuid(uuid::Uuid::from_u128(
+            0x0123_4567_89ab_cdef_fedc_ba98_7654_3210,
+        ));
+        let mut out = String::new();
+        push_hex_bytes(&mut out, u.get().as_bytes(), &[4, 6, 8, 10], b'-');
+        assert_eq!(out, u.to_string());
     }
 }
