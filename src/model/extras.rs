@@ -159,6 +159,26 @@ impl XmlName {
 /// True for an XML 1.0 name (letters, digits, `_ - . :`, not starting with a digit, `-` or `.`),
 /// including non-ASCII name characters.
 pub fn is_xml_name(s: &str) -> bool {
+    // ASCII names (all of libvirt's) by table: 1 may start a name, 2 may follow.
+    const T: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut c = 0;
+        while c < 128 {
+            let b = c as u8;
+            if b.is_ascii_alphabetic() || b == b'_' || b == b':' {
+                t[c] = 3;
+            } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+                t[c] = 2;
+            }
+            c += 1;
+        }
+        t
+    };
+    if let [first, rest @ ..] = s.as_bytes() {
+        if *first < 128 && rest.iter().all(|&b| b < 128) {
+            return T[usize::from(*first)] & 1 != 0 && rest.iter().all(|&b| T[usize::from(b)] != 0);
+        }
+    }
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return false;

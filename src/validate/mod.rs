@@ -116,13 +116,14 @@ fn join(base: &str, rel: &str) -> String {
 /// Rules across interfaces: unique target devs, aliases and boot orders; duplicate MACs.
 fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut macs: HashMap<String, &str> = HashMap::new();
-    let mut targets: HashMap<String, &str> = HashMap::new();
-    let mut aliases: HashMap<String, &str> = HashMap::new();
+    let (lo, _) = items.size_hint();
+    let mut macs: HashMap<crate::model::ids::MacAddr, &str> = HashMap::with_capacity(lo);
+    let mut targets: HashMap<&str, &str> = HashMap::with_capacity(lo);
+    let mut aliases: HashMap<&str, &str> = HashMap::with_capacity(lo);
     let mut boots: HashMap<u32, &str> = HashMap::new();
     for (path, i) in items {
         if let Some(m) = i.mac {
-            if let Some(first) = macs.insert(m.to_string(), path) {
+            if let Some(first) = macs.insert(m, path) {
                 out.push(Diagnostic::warning(
                     "devices.duplicate-mac",
                     join(path, "mac/@address"),
@@ -131,7 +132,7 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diag
             }
         }
         if let Some(dev) = i.target.as_ref().and_then(|t| t.dev.as_ref()) {
-            if let Some(first) = targets.insert(dev.to_string(), path) {
+            if let Some(first) = targets.insert(dev.as_str(), path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-target",
                     join(path, "target/@dev"),
@@ -140,7 +141,7 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diag
             }
         }
         if let Some(a) = &i.alias {
-            if let Some(first) = aliases.insert(a.clone(), path) {
+            if let Some(first) = aliases.insert(a.as_str(), path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-alias",
                     join(path, "alias/@name"),
@@ -208,7 +209,7 @@ impl<'a> Checker<'a> {
         self.out.push(Diagnostic::warning(rule, path, msg));
     }
 
-    fn ty(&self) -> &str {
+    fn ty(&self) -> &'a str {
         self.i.kind.type_name()
     }
 
@@ -230,7 +231,7 @@ impl<'a> Checker<'a> {
         let Some(vp) = &self.i.virtualport else {
             return;
         };
-        let ty = self.ty().to_owned();
+        let ty = self.ty();
         let kind = &self.i.kind;
         // Which typed ports work where (at guest start, not only at define).
         let allowed: &[&str] = match kind {
@@ -352,7 +353,7 @@ impl<'a> Checker<'a> {
         let Some(vlan) = &self.i.vlan else {
             return;
         };
-        let ty = self.ty().to_owned();
+        let ty = self.ty();
         if vlan.tags.is_empty() {
             self.err(
                 "vlan.empty",
@@ -414,7 +415,7 @@ impl<'a> Checker<'a> {
         let Some(bw) = self.i.bandwidth else {
             return;
         };
-        let ty = self.ty().to_owned();
+        let ty = self.ty();
         if matches!(
             self.i.kind,
             InterfaceKind::Hostdev(_) | InterfaceKind::VhostUser(_)
@@ -433,8 +434,12 @@ impl<'a> Checker<'a> {
             let Some(r) = rate else {
                 continue;
             };
-            let base = format!("bandwidth/{dir}");
-            self.rate(&base, dir, &r, is_network, &ty);
+            let base = if dir == "inbound" {
+                "bandwidth/inbound"
+            } else {
+                "bandwidth/outbound"
+            };
+            self.rate(base, dir, &r, is_network, ty);
         }
     }
 
@@ -584,15 +589,16 @@ impl<'a> Checker<'a> {
     }
 
     fn names(&mut self) {
-        let mut host_names: Vec<(&str, &str)> = Vec::new();
-        if let Some(dev) = self.i.target.as_ref().and_then(|t| t.dev.as_ref()) {
-            host_names.push(("target/@dev", dev.as_str()));
-        }
-        match &self.i.kind {
-            InterfaceKind::Direct(d) => host_names.push(("source/@dev", d.dev.as_str())),
-            InterfaceKind::Bridge(b) => host_names.push(("source/@bridge", b.bridge.as_str())),
-            _ => {}
-        }
+        let target = self.i.target.as_ref().and_then(|t| t.dev.as_ref());
+        let source = match &self.i.kind {
+            InterfaceKind::Direct(d) => Some(("source/@dev", d.dev.as_str())),
+            InterfaceKind::Bridge(b) => Some(("source/@bridge", b.bridge.as_str())),
+            _ => None,
+        };
+        let host_names = target
+            .map(|d| ("target/@dev", d.as_str()))
+            .into_iter()
+            .chain(source);
         for (path, name) in host_names {
             if name.len() > IFNAMSIZ {
                 self.err(
@@ -627,7 +633,7 @@ impl<'a> Checker<'a> {
     }
 
     fn attributes(&mut self) {
-        let ty = self.ty().to_owned();
+        let ty = self.ty();
         let hostdev = matches!(self.i.kind, InterfaceKind::Hostdev(_));
         if !hostdev && self.i.managed.is_some() {
             self.err(
@@ -801,7 +807,7 @@ impl<'a> Checker<'a> {
     }
 
     fn misc(&mut self) {
-        let ty = self.ty().to_owned();
+        let ty = self.ty();
         // Verbatim forms naming what the model has its own form for would read back as that
         // form (or not at all: type='bridge' without its source).
         if let InterfaceKind::Other(o) = &self.i.kind {
@@ -1040,7 +1046,7 @@ impl<'a> Checker<'a> {
 
     fn strings(&mut self) {
         let i: &'a Interface = self.i;
-        let mut fields: Vec<(&str, &str)> = Vec::new();
+        let mut fields: Vec<(&str, &str)> = Vec::with_capacity(24);
         match &i.kind {
             InterfaceKind::Network(n) => {
                 fields.push(("source/@network", &n.network));
@@ -1135,6 +1141,11 @@ impl<'a> Checker<'a> {
     }
 
     fn extras(&mut self) {
+        if self.i.extras.is_empty() {
+            // Nothing kept: only the types whose source is kept verbatim have anything to say.
+            self.source_shape(None);
+            return;
+        }
         // Attribute names the writer produces for each element path.
         fn modelled(kind: &InterfaceKind, element: &str, name: &str) -> bool {
             let known: &[&str] = match element {
@@ -1356,7 +1367,7 @@ impl<'a> Checker<'a> {
             },
             _ => return,
         };
-        let ty = self.ty().to_owned();
+        let ty = self.ty();
         let Some(attrs) = attrs else {
             if !matches!(self.i.kind, InterfaceKind::Ethernet | InterfaceKind::User) {
                 self.err(

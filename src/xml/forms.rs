@@ -69,6 +69,28 @@ fn xsd_int(s: &str, max: u64) -> bool {
 }
 
 /// True when libvirt's schema takes `s` for this datatype.
+/// True when `s` is exactly groups of hex digits of these lengths joined by `sep`.
+fn grouped(s: &str, sep: u8, lens: &[usize]) -> bool {
+    let b = s.as_bytes();
+    if b.len() != lens.iter().sum::<usize>() + lens.len() - 1 {
+        return false;
+    }
+    let mut i = 0;
+    for (k, &n) in lens.iter().enumerate() {
+        if k > 0 {
+            if b[i] != sep {
+                return false;
+            }
+            i += 1;
+        }
+        if !b[i..i + n].iter().all(u8::is_ascii_hexdigit) {
+            return false;
+        }
+        i += n;
+    }
+    true
+}
+
 pub(crate) fn schema_accepts(form: Form, s: &str) -> bool {
     match form {
         Form::Uint8 => s.strip_prefix("0x").is_some_and(|h| hex(h, 1, 2)) || xsd_int(s, 255),
@@ -90,21 +112,8 @@ pub(crate) fn schema_accepts(form: Form, s: &str) -> bool {
             (h.len() == 1 && (b'0'..=b'7').contains(&h.as_bytes()[0])) || xsd_int(s, 7)
         }
         Form::Digits => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
-        Form::Mac => {
-            let groups: Vec<&str> = s.split(':').collect();
-            groups.len() == 6 && groups.iter().all(|g| hex(g, 2, 2))
-        }
-        Form::Uuid => {
-            if hex(s, 32, 32) {
-                return true;
-            }
-            let parts: Vec<&str> = s.split('-').collect();
-            parts.len() == 5
-                && parts
-                    .iter()
-                    .zip([8, 4, 4, 4, 12])
-                    .all(|(p, n)| hex(p, n, n))
-        }
+        Form::Mac => grouped(s, b':', &[2, 2, 2, 2, 2, 2]),
+        Form::Uuid => hex(s, 32, 32) || grouped(s, b'-', &[8, 4, 4, 4, 12]),
     }
 }
 

@@ -178,6 +178,20 @@ fn tag_over_attribute_limit(src: &str, max: usize) -> Option<usize> {
     if !enough {
         return None;
     }
+    // Each attribute takes at least four bytes (`a=''`) and a tag holds no '<' (one in a
+    // value is refused on its first attribute), so when no stretch between two '<' is longer
+    // than that, no tag can be over the limit.
+    let longest = {
+        let (mut prev, mut longest) = (0usize, 0usize);
+        for lt in memchr::memchr_iter(b'<', b) {
+            longest = longest.max(lt - prev);
+            prev = lt;
+        }
+        longest.max(b.len() - prev)
+    };
+    if longest <= max.saturating_mul(4) {
+        return None;
+    }
     let skip_to = |from: usize, end: &str| src.get(from..)?.find(end).map(|i| from + i + end.len());
     let mut i = 0;
     while let Some(lt) = src.get(i..)?.find('<').map(|k| i + k) {
@@ -216,9 +230,11 @@ fn tag_over_attribute_limit(src: &str, max: usize) -> Option<usize> {
 
 fn find_bad_char(src: &str) -> Option<usize> {
     let bytes = src.as_bytes();
+    // Branch-free over 64-byte blocks, so the common clean document costs a vector pass.
+    let bad = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0xEF);
     let suspicious = bytes
-        .iter()
-        .any(|&b| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0xEF);
+        .chunks(64)
+        .any(|c| c.iter().fold(false, |acc, &b| acc | bad(b)));
     if !suspicious {
         return None;
     }
@@ -230,10 +246,76 @@ fn find_bad_char(src: &str) -> Option<usize> {
 /// A fatal finding: reading cannot go on.
 type Fatal = Diagnostic;
 
+#[derive(Clone)]
 struct Attr<'a> {
     name: &'a str,
     value: Cow<'a, str>,
     off: usize,
+}
+
+impl Attr<'_> {
+    const NONE: Attr<'static> = Attr {
+        name: "",
+        value: Cow::Borrowed(""),
+        off: 0,
+    };
+}
+
+/// How many attributes [`Attrs`] holds without allocating (libvirt's elements have fewer).
+const INLINE_ATTRS: usize = 8;
+
+/// The attributes of one start tag: inline up to [`INLINE_ATTRS`], on the heap beyond.
+struct Attrs<'a> {
+    len: usize,
+    inline: [Attr<'a>; INLINE_ATTRS],
+    spill: Vec<Attr<'a>>,
+}
+
+impl<'a> Attrs<'a> {
+    fn new() -> Self {
+        Attrs {
+            len: 0,
+            inline: [const { Attr::NONE }; INLINE_ATTRS],
+            spill: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+        self.spill.clear();
+    }
+
+    fn push(&mut self, a: Attr<'a>) {
+        if self.len < INLINE_ATTRS {
+            self.inline[self.len] = a;
+            self.len += 1;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend(self.inline.iter().cloned());
+            }
+            self.spill.push(a);
+            self.len += 1;
+        }
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Attrs<'a> {
+    type Item = &'s Attr<'a>;
+    type IntoIter = std::slice::Iter<'s, Attr<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> std::ops::Deref for Attrs<'a> {
+    type Target = [Attr<'a>];
+    fn deref(&self) -> &[Attr<'a>] {
+        if self.len <= INLINE_ATTRS {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
 }
 
 fn find<'b, 'a>(attrs: &'b [Attr<'a>], name: &str) -> Option<&'b Attr<'a>> {
@@ -254,6 +336,43 @@ struct Cx<'a> {
     max_attributes: usize,
     /// Length of a leading UTF-8 byte order mark (legal, and dropped by the reader).
     bom: usize,
+    /// The attributes of the last start tag read, checked and normalised by `check_tag`, and
+    /// the offset of that tag: `attrs` hands them out instead of reading the tag again.
+    last: Attrs<'a>,
+    last_at: usize,
+}
+
+/// The known children an element has had, without allocating for the usual few.
+#[derive(Default)]
+struct Seen {
+    len: usize,
+    inline: [&'static str; 24],
+    more: Vec<&'static str>,
+}
+
+impl Seen {
+    fn add(&mut self, n: &'static str) {
+        if self.names().contains(&n) {
+            return;
+        }
+        if self.len < self.inline.len() {
+            self.inline[self.len] = n;
+        } else {
+            if self.more.is_empty() {
+                self.more.extend_from_slice(&self.inline);
+            }
+            self.more.push(n);
+        }
+        self.len += 1;
+    }
+
+    fn names(&self) -> &[&'static str] {
+        if self.len <= self.inline.len() {
+            &self.inline[..self.len]
+        } else {
+            &self.more
+        }
+    }
 }
 
 /// What a child handler did with a child element.
@@ -282,6 +401,8 @@ impl<'a> Cx<'a> {
             max_depth: MAX_DEPTH,
             max_attributes: MAX_ATTRIBUTES,
             bom: if src.starts_with('\u{FEFF}') { 3 } else { 0 },
+            last: Attrs::new(),
+            last_at: usize::MAX,
         }
     }
 
@@ -339,19 +460,86 @@ impl<'a> Cx<'a> {
 
     /// Checks every start tag, whether it is read, skipped or kept verbatim: an xml name,
     /// well-formed attributes with xml names, no duplicates, values without '<' or undefined
-    /// entities, and at most `max_attributes` of them (duplicates found in linear time).
-    fn check_tag(&self, e: &BytesStart<'_>) -> Result<(), Fatal> {
-        let at = self.offset_of(e.as_ref()).unwrap_or(0);
-        let name = self.name_of(e);
+    /// entities, and at most `max_attributes` of them (duplicates found in linear time). The
+    /// normalised attributes are kept for [`Cx::attrs`].
+    fn check_tag(&mut self, e: &BytesStart<'_>) -> Result<(), Fatal> {
+        let content = e.as_ref();
+        let src = self.src;
+        let at = self.offset_of(content).unwrap_or(0);
+        let Some(body) = src.get(at..at + content.len()) else {
+            return Err(self.syntax(at, "start tag outside the source"));
+        };
+        let nlen = e.name().as_ref().len().min(body.len());
+        let name = body.get(..nlen).unwrap_or("");
         if !crate::model::extras::is_xml_name(name) {
             return Err(self.syntax(at, format!("invalid element name '{name}'")));
         }
-        let mut it = e.attributes();
-        it.with_checks(false);
-        let mut few: Vec<&str> = Vec::new();
+        self.last.clear();
+        self.last_at = usize::MAX;
+        // One pass over `name (S attr S? = S? quoted-value)* S?`.
+        let b = body.as_bytes();
+        let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+        let mut i = nlen;
+        let mut n = 0usize;
         let mut many: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for (n, a) in it.enumerate() {
-            let a = a.map_err(|err| self.syntax(at, err))?;
+        loop {
+            let blank = i;
+            while i < b.len() && is_ws(b[i]) {
+                i += 1;
+            }
+            if i == b.len() {
+                break;
+            }
+            if i == blank {
+                return Err(self.syntax(at + i, "expected white space before an attribute"));
+            }
+            let k0 = i;
+            while i < b.len() && !is_ws(b[i]) && b[i] != b'=' {
+                i += 1;
+            }
+            let key = &body[k0..i];
+            if !crate::model::extras::is_xml_name(key) {
+                return Err(self.syntax(at + k0, format!("invalid attribute name '{key}'")));
+            }
+            while i < b.len() && is_ws(b[i]) {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'=') {
+                return Err(self.syntax(
+                    at + k0,
+                    format!("attribute '{key}' has no value: expected {key}='...'"),
+                ));
+            }
+            i += 1;
+            while i < b.len() && is_ws(b[i]) {
+                i += 1;
+            }
+            let q = match b.get(i) {
+                Some(&q @ (b'\'' | b'"')) => q,
+                _ => {
+                    return Err(self.syntax(
+                        at + i,
+                        format!("the value of attribute '{key}' must be in quotes"),
+                    ))
+                }
+            };
+            let v0 = i + 1;
+            // Find the closing quote, noting bytes that need normalising on the way (values
+            // are short: a plain loop beats a vector search here).
+            let mut j = v0;
+            let mut plain = true;
+            while j < b.len() && b[j] != q {
+                plain &= !matches!(b[j], b'&' | b'\t' | b'\n' | b'\r' | b'<');
+                j += 1;
+            }
+            if j == b.len() {
+                return Err(self.syntax(
+                    at + i,
+                    format!("the value of attribute '{key}' is not closed"),
+                ));
+            }
+            let len = j - v0;
+            i = j + 1;
             if n >= self.max_attributes {
                 return Err(Diagnostic::error(
                     "xml.too-many-attributes",
@@ -363,31 +551,34 @@ impl<'a> Cx<'a> {
                 )
                 .at(at));
             }
-            let key = a.key.as_ref();
-            let (Some(koff), Some(voff)) = (self.offset_of(key), self.offset_of(&a.value)) else {
-                return Err(self.syntax(at, "attribute outside the source"));
-            };
-            let key = &self.src[koff..koff + key.len()];
-            if !crate::model::extras::is_xml_name(key) {
-                return Err(self.syntax(koff, format!("invalid attribute name '{key}'")));
-            }
             let dup = if n < 16 {
-                let d = few.contains(&key);
-                few.push(key);
-                d
+                self.last.iter().any(|a| a.name == key)
             } else {
                 if many.is_empty() {
-                    many.extend(few.iter().copied());
+                    many.extend(self.last.iter().map(|a| a.name));
                 }
                 !many.insert(key)
             };
             if dup {
-                return Err(self.syntax(koff, format!("duplicate attribute '{key}'")));
+                return Err(self.syntax(at + k0, format!("duplicate attribute '{key}'")));
             }
-            if let Err(msg) = normalize_attr(&self.src[voff..voff + a.value.len()]) {
-                return Err(self.syntax(voff, msg));
-            }
+            n += 1;
+            let raw = &body[v0..v0 + len];
+            let value = match if plain {
+                Ok(Cow::Borrowed(raw))
+            } else {
+                normalize_attr(raw)
+            } {
+                Ok(v) => v,
+                Err(msg) => return Err(self.syntax(at + v0, msg)),
+            };
+            self.last.push(Attr {
+                name: key,
+                value,
+                off: at + k0,
+            });
         }
+        self.last_at = at;
         Ok(())
     }
 
@@ -407,36 +598,15 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn attrs(&mut self, e: &BytesStart<'_>) -> Result<Vec<Attr<'a>>, Fatal> {
-        // `next` has checked the tag (names, duplicates, values) already.
-        let mut out: Vec<Attr<'a>> = Vec::new();
-        let mut it = e.attributes();
-        it.with_checks(false);
-        for a in it {
-            let a = match a {
-                Ok(a) => a,
-                Err(err) => {
-                    let at = self.offset_of(e.as_ref()).unwrap_or(0);
-                    return Err(self.syntax(at, err));
-                }
-            };
-            let key = a.key.as_ref();
-            let (Some(koff), Some(voff)) = (self.offset_of(key), self.offset_of(&a.value)) else {
-                return Err(self.syntax(0, "attribute outside the source"));
-            };
-            let name = &self.src[koff..koff + key.len()];
-            let raw = &self.src[voff..voff + a.value.len()];
-            let value = match normalize_attr(raw) {
-                Ok(v) => v,
-                Err(msg) => return Err(self.syntax(voff, msg)),
-            };
-            out.push(Attr {
-                name,
-                value,
-                off: koff,
-            });
+    /// The attributes of `e`, the start tag `next` just read and checked.
+    fn attrs(&mut self, e: &BytesStart<'_>) -> Result<Attrs<'a>, Fatal> {
+        let at = self.offset_of(e.as_ref()).unwrap_or(0);
+        if self.last_at != at {
+            // Not the tag last read (never happens in this reader): check it again.
+            self.check_tag(e)?;
         }
-        Ok(out)
+        self.last_at = usize::MAX;
+        Ok(std::mem::replace(&mut self.last, Attrs::new()))
     }
 
     fn path(&self, rel: &str) -> String {
@@ -564,7 +734,7 @@ impl<'a> Cx<'a> {
         }
         let mut after: Option<&'static str> = None;
         // Known children read, and where this element's kept nodes start in `ex.elements`.
-        let mut seen: Vec<&'static str> = Vec::new();
+        let mut seen = Seen::default();
         let first = ex.elements.len();
         loop {
             let (start, ev) = self.next()?;
@@ -572,9 +742,7 @@ impl<'a> Cx<'a> {
                 Event::Start(e) => match f(self, ex, &e, false)? {
                     Took::Known(n) => {
                         after = Some(n);
-                        if !seen.contains(&n) {
-                            seen.push(n);
-                        }
+                        seen.add(n);
                         false
                     }
                     Took::Unknown => {
@@ -585,15 +753,15 @@ impl<'a> Cx<'a> {
                 Event::Empty(e) => match f(self, ex, &e, true)? {
                     Took::Known(n) => {
                         after = Some(n);
-                        if !seen.contains(&n) {
-                            seen.push(n);
-                        }
+                        seen.add(n);
                         false
                     }
                     Took::Unknown => true,
                 },
                 Event::End(_) => {
-                    anchor_copies(&mut ex.elements[first..], rel, &seen);
+                    if ex.elements.len() > first {
+                        anchor_copies(&mut ex.elements[first..], rel, seen.names());
+                    }
                     return Ok(());
                 }
                 Event::Text(t) => !t.iter().all(|b| b.is_ascii_whitespace()),
