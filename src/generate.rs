@@ -196,7 +196,7 @@ pub fn interfaces(range: Range<usize>) -> Result<Vec<Interface>, Diagnostics> {
 /// two spaces), which libvirt's test driver defines. Its UUID is derived from `name`, so
 /// defining it again redefines the same domain.
 pub fn domain_xml(name: &str, ifaces: &[Interface]) -> String {
-    let mut out = String::with_capacity(256 + ifaces.len() * 1024);
+    let mut out = String::with_capacity(256 + ifaces.len() * 640);
     out.push_str("<domain type='test'>\n  <name>");
     crate::xml::escape_attr(name, &mut out);
     out.push_str("</name>\n  <uuid>");
@@ -209,9 +209,7 @@ pub fn domain_xml(name: &str, ifaces: &[Interface]) -> String {
         "</uuid>\n  <memory unit='KiB'>1048576</memory>\n  <vcpu>1</vcpu>\n  <os>\n    \
          <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n",
     );
-    for i in ifaces {
-        crate::xml::render_interface_into(i, "    ", "  ", &mut out);
-    }
+    crate::xml::render_interfaces_into(ifaces, "    ", "  ", &mut out);
     out.push_str("  </devices>\n</domain>\n");
     out
 }

@@ -12,7 +12,9 @@ mod write;
 pub use escape::escape_attr;
 pub use locate::locate;
 pub use read::{parse_document, parse_interface, ParseOptions, ParsedDocument, ParsedInterface};
-pub use write::{render_interface, render_interface_indented, render_interface_into};
+pub use write::{
+    render_interface, render_interface_indented, render_interface_into, render_interfaces_into,
+};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;

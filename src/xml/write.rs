@@ -61,6 +61,87 @@ pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &
     w.interface(iface);
 }
 
+/// Appends each of `ifaces` as [`render_interface_into`] does, one after another.
+///
+/// Faster than a loop over [`render_interface_into`] when the interfaces' strings are spread
+/// over memory (as after reading a large spec): it reads ahead in batches, so the waits for
+/// memory of a whole batch overlap instead of coming one string at a time.
+///
+/// ```
+/// use vifxml::model::{Interface, InterfaceKind};
+/// let ifaces = vec![Interface::new(InterfaceKind::Ethernet); 2];
+/// let mut out = String::new();
+/// vifxml::xml::render_interfaces_into(&ifaces, "", "  ", &mut out);
+/// assert_eq!(out, "<interface type='ethernet'/>\n".repeat(2));
+/// ```
+pub fn render_interfaces_into(ifaces: &[Interface], indent: &str, step: &str, out: &mut String) {
+    for batch in ifaces.chunks(BATCH) {
+        let mut h = 0u8;
+        for i in batch {
+            h ^= touch(i);
+        }
+        std::hint::black_box(h);
+        for i in batch {
+            render_interface_into(i, indent, step, out);
+        }
+    }
+}
+
+/// Interfaces read ahead at once by [`render_interfaces_into`].
+const BATCH: usize = 16;
+
+/// Reads a byte of each string and list that rendering `i` reads: the loads do not depend on
+/// one another, so the processor waits for all of them at once.
+fn touch(i: &Interface) -> u8 {
+    fn b(s: &str) -> u8 {
+        s.as_bytes().first().copied().unwrap_or(0)
+    }
+    fn o(s: &Option<String>) -> u8 {
+        s.as_deref().map_or(0, b)
+    }
+    let mut h = match &i.kind {
+        InterfaceKind::Bridge(k) => b(k.bridge.as_str()),
+        InterfaceKind::Network(k) => b(&k.network) ^ o(&k.portgroup),
+        InterfaceKind::Direct(k) => b(k.dev.as_str()),
+        InterfaceKind::VhostUser(k) => o(&k.path),
+        InterfaceKind::Vdpa(k) => b(&k.dev),
+        InterfaceKind::Other(k) => b(&k.type_name),
+        InterfaceKind::Hostdev(_) | InterfaceKind::Ethernet | InterfaceKind::User => 0,
+    };
+    if let Some(v) = &i.vlan {
+        h ^= v.tags.first().map_or(0, |t| t.id.get() as u8);
+    }
+    h ^= match &i.virtualport {
+        Some(VirtualPort::Qbh(q)) => q.profileid.as_ref().map_or(0, |p| b(p.as_str())),
+        Some(VirtualPort::OpenVSwitch(q)) => q.profileid.as_ref().map_or(0, |p| b(p.as_str())),
+        Some(VirtualPort::Untyped(q)) => q.profileid.as_ref().map_or(0, |p| b(p.as_str())),
+        _ => 0,
+    };
+    h ^= o(&i.script) ^ o(&i.downscript) ^ o(&i.model) ^ o(&i.alias);
+    if let Some(t) = &i.target {
+        h ^= t.dev.as_ref().map_or(0, |d| b(d.as_str()));
+    }
+    if let Some(d) = &i.driver {
+        h ^= o(&d.name) ^ o(&d.txmode);
+    }
+    if let Some(x) = &i.backend {
+        h ^= o(&x.backend_type) ^ o(&x.tap) ^ o(&x.vhost);
+    }
+    if let Some(f) = &i.filterref {
+        h ^= b(&f.filter) ^ f.parameters.first().map_or(0, |p| b(&p.name));
+    }
+    if let Some(t) = &i.teaming {
+        h ^= o(&t.persistent);
+    }
+    if let Some(r) = &i.rom {
+        h ^= o(&r.file);
+    }
+    if let Some(DeviceAddress::Other { address_type }) = &i.address {
+        h ^= b(address_type);
+    }
+    h
+}
+
 /// An attribute value to write, or nothing.
 type A<'v> = (&'static str, Option<V<'v>>);
 
@@ -105,9 +186,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends bytes the writer made itself (digits, hex, `:` and `-`), which are ASCII.
 fn push_ascii(out: &mut String, b: &[u8]) {
-    if let Ok(s) = std::str::from_utf8(b) {
-        out.push_str(s);
-    }
+    out.extend(b.iter().map(|&c| char::from(c)));
 }
 
 /// Appends `n` in decimal.
