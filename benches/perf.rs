@@ -222,8 +222,23 @@ fn bench_size(n: usize, budget: Duration, missed: &mut Missed) {
     ];
     if n >= 10_000 {
         ops.push(Op {
-            name: "replace one interface",
+            name: "replace one interface (domain::replace_interface)",
             goal: Some(1.2),
+            run: Box::new(move || {
+                vifxml::domain::replace_interface(
+                    black_box(doc),
+                    Selector::Index(n / 2),
+                    replacement,
+                )
+                .expect("replaces")
+                .len()
+            }),
+            times: vec![],
+            peak: 0,
+        });
+        ops.push(Op {
+            name: "replace one interface, whole guest read (Domain::replace)",
+            goal: None,
             run: Box::new(move || {
                 let mut d = Domain::parse(black_box(doc)).expect("parses");
                 d.replace(Selector::Index(n / 2), replacement.clone())

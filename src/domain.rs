@@ -297,7 +297,7 @@ impl Domain {
     /// ```
     pub fn add(&mut self, iface: Interface) -> Result<usize, EditError> {
         let nl = newline(&self.text);
-        let lay = scan(&self.text)?;
+        let lay = scan(&self.text, false)?;
         let step = lay.step.as_str();
         // (range replaced, new text, offset of the interface's start tag in the new text,
         //  rendered element).
@@ -382,7 +382,7 @@ impl Domain {
         let idx = self.select(&sel)?;
         let span = self.doc.interfaces[idx].span.clone();
         let nl = newline(&self.text);
-        let lay = scan(&self.text)?;
+        let lay = scan(&self.text, false)?;
         let indent = match line_indent(&self.text, span.start) {
             Some(i) => i.to_owned(),
             None => lay.child_indent(&self.text, lay.devices.as_ref()),
@@ -453,6 +453,77 @@ impl Domain {
     }
 }
 
+/// Replaces one interface of a guest document without reading the others: a structural pass
+/// finds the `<interface>` elements under `<devices>` (and, to select by MAC, their first
+/// `<mac address>`), and only the new element is written and read back. Returns the new text;
+/// every byte outside the replaced element is kept, as with [`Domain::replace`].
+///
+/// This is the fast path for large guests (a few percent over a bare XML scan of the document);
+/// it checks the new interface, not the document: validate `iface` first
+/// ([`crate::validate::validate`]), and use [`Domain`] when the whole guest should be checked,
+/// including rules across devices such as duplicate MACs.
+///
+/// ```
+/// use vifxml::domain::{replace_interface, Selector};
+/// let src = "<domain>\n  <devices>\n    <interface type='user'>\n      \
+///            <mac address='52:54:00:00:00:01'/>\n    </interface>\n  </devices>\n</domain>\n";
+/// let new = vifxml::xml::parse_interface("<interface type='ethernet'/>").unwrap();
+/// let out = replace_interface(src, "52:54:00:00:00:01".parse().unwrap(), &new).unwrap();
+/// assert_eq!(
+///     out,
+///     "<domain>\n  <devices>\n    <interface type='ethernet'/>\n  </devices>\n</domain>\n"
+/// );
+/// assert!(replace_interface(src, Selector::Index(1), &new).is_err());
+/// ```
+pub fn replace_interface(
+    text: &str,
+    sel: Selector,
+    iface: &Interface,
+) -> Result<String, EditError> {
+    let lay = scan(text, matches!(sel, Selector::Mac(_)))?;
+    let span = match sel {
+        Selector::Index(index) => match lay.interfaces.get(index) {
+            Some((span, _)) => span.clone(),
+            None => {
+                return Err(EditError::NoSuchIndex {
+                    index,
+                    count: lay.interfaces.len(),
+                })
+            }
+        },
+        Selector::Mac(mac) => {
+            let matches: Vec<usize> = (0..lay.interfaces.len())
+                .filter(|&i| lay.interfaces[i].1 == Some(mac))
+                .collect();
+            match matches.as_slice() {
+                [] => return Err(EditError::NoSuchMac { mac }),
+                [one] => lay.interfaces[*one].0.clone(),
+                _ => {
+                    return Err(EditError::AmbiguousMac {
+                        mac,
+                        matches: matches
+                            .iter()
+                            .map(|&i| (i, format!("devices/interface[{}]", i + 1)))
+                            .collect(),
+                    })
+                }
+            }
+        }
+    };
+    let nl = newline(text);
+    let indent = match line_indent(text, span.start) {
+        Some(i) => i.to_owned(),
+        None => lay.child_indent(text, lay.devices.as_ref()),
+    };
+    let elem = render_element(iface, &indent, &lay.step, nl);
+    crate::xml::parse_interface(&elem).map_err(EditError::Reparse)?;
+    let mut out = String::with_capacity(text.len() - span.len() + elem.len());
+    out.push_str(&text[..span.start]);
+    out.push_str(&elem);
+    out.push_str(&text[span.end..]);
+    Ok(out)
+}
+
 impl fmt::Display for Domain {
     /// Writes the document: the original bytes with the edits spliced in.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -486,6 +557,9 @@ fn root_offset(src: &str) -> Option<usize> {
 
 /// The document's line end: CRLF when most line ends are CRLF, else LF.
 fn newline(text: &str) -> &'static str {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+        return "\n";
+    }
     let lf = text.bytes().filter(|&b| b == b'\n').count();
     let crlf = text.matches("\r\n").count();
     if crlf > 0 && crlf * 2 >= lf {
@@ -596,6 +670,8 @@ struct Layout {
     devices: Option<Container>,
     /// One level of indentation.
     step: String,
+    /// The `<interface>` elements under `devices`: span and first `<mac address>`, if it reads.
+    interfaces: Vec<(Range<usize>, Option<MacAddr>)>,
 }
 
 impl Layout {
@@ -663,11 +739,13 @@ struct Frame {
     start: usize,
     tag_end: usize,
     last_child: Option<usize>,
+    /// For an interface: the address of its first `<mac>` (`Some(None)` when it does not read).
+    mac: Option<Option<MacAddr>>,
 }
 
 /// Finds `<domain>`, its `<devices>` and the indent step. Reads the text again (it was read
 /// whole by [`Domain::parse`], so errors here are unexpected but reported, not panicked on).
-fn scan(text: &str) -> Result<Layout, EditError> {
+fn scan(text: &str, want_macs: bool) -> Result<Layout, EditError> {
     let mut r = Reader::from_str(text);
     let cfg = r.config_mut();
     cfg.check_end_names = true;
@@ -678,6 +756,7 @@ fn scan(text: &str) -> Result<Layout, EditError> {
     let mut devices: Option<Container> = None;
     // Indent steps seen under <interface>, <devices>, <domain>, anything else: first wins.
     let mut steps: [Option<String>; 4] = Default::default();
+    let mut interfaces = Vec::new();
     let bom = bom_len(text);
     loop {
         let start = r.buffer_position() as usize + bom;
@@ -690,6 +769,9 @@ fn scan(text: &str) -> Result<Layout, EditError> {
             Event::Empty(e) => (e, true),
             Event::End(_) => {
                 if let Some(f) = stack.pop() {
+                    if f.role == Role::Interface {
+                        interfaces.push((f.start..end, f.mac.flatten()));
+                    }
                     let c = Container {
                         start: f.start,
                         tag_end: f.tag_end,
@@ -718,17 +800,29 @@ fn scan(text: &str) -> Result<Layout, EditError> {
             _ => Role::Other,
         };
         if let Some(p) = stack.last_mut() {
-            if let (Some(ci), Some(pi)) = (line_indent(text, start), line_indent(text, p.start)) {
-                if ci.len() > pi.len() && ci.starts_with(pi) {
-                    let slot = match p.role {
-                        Role::Interface => 0,
-                        Role::Devices => 1,
-                        Role::Domain => 2,
-                        _ => 3,
-                    };
-                    if steps[slot].is_none() {
+            let slot = match p.role {
+                Role::Interface => 0,
+                Role::Devices => 1,
+                Role::Domain => 2,
+                _ => 3,
+            };
+            // The first step seen under an interface decides; until then, note the others.
+            if steps[0].is_none() && steps[slot].is_none() {
+                if let (Some(ci), Some(pi)) = (line_indent(text, start), line_indent(text, p.start))
+                {
+                    if ci.len() > pi.len() && ci.starts_with(pi) {
                         steps[slot] = Some(ci[pi.len()..].to_owned());
                     }
+                }
+            }
+            if want_macs && p.role == Role::Interface && p.mac.is_none() && name.as_ref() == b"mac"
+            {
+                // Like the reader: the first <mac> that has an address is the interface's.
+                if let Ok(Some(a)) = e.try_get_attribute("address") {
+                    let addr = std::str::from_utf8(&a.value)
+                        .ok()
+                        .and_then(|v| v.parse::<MacAddr>().ok());
+                    p.mac = Some(addr);
                 }
             }
             p.last_child = Some(start);
@@ -743,6 +837,7 @@ fn scan(text: &str) -> Result<Layout, EditError> {
             match role {
                 Role::Domain => domain = domain.or(Some(c)),
                 Role::Devices => devices = devices.or(Some(c)),
+                Role::Interface => interfaces.push((start..end, None)),
                 _ => {}
             }
         } else {
@@ -751,6 +846,7 @@ fn scan(text: &str) -> Result<Layout, EditError> {
                 start,
                 tag_end: end,
                 last_child: None,
+                mac: None,
             });
         }
     }
@@ -763,6 +859,7 @@ fn scan(text: &str) -> Result<Layout, EditError> {
         domain,
         devices,
         step,
+        interfaces,
     })
 }
 
@@ -801,7 +898,7 @@ mod tests {
     #[test]
     fn steps_prefer_the_interface() {
         let t = "<domain>\n    <devices>\n      <interface type='user'>\n        <x/>\n      </interface>\n    </devices>\n</domain>";
-        let lay = scan(t).unwrap();
+        let lay = scan(t, false).unwrap();
         assert_eq!(lay.step, "  ");
         assert!(lay.devices.is_some() && lay.domain.is_some());
     }

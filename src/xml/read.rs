@@ -808,7 +808,11 @@ impl<'a> Cx<'a> {
     fn document(&mut self) -> Result<ParsedDocument, Fatal> {
         let mut doc = ParsedDocument {
             root: String::new(),
-            interfaces: Vec::new(),
+            // Sized once: at most one interface per `<interface` in the text (a few bytes to
+            // count, and the list of large models is never grown and copied).
+            interfaces: Vec::with_capacity(
+                memchr::memmem::find_iter(self.src.as_bytes(), b"<interface").count(),
+            ),
         };
         loop {
             let (start, ev) = self.next()?;
