@@ -343,6 +343,69 @@ fn bench_size(n: usize, budget: Duration, missed: &mut Missed) {
     }
 }
 
+/// `audit` over generated domain files (8 interfaces each), one thread against two.
+#[cfg(feature = "audit")]
+fn bench_audit(files: usize, missed: &mut Missed) {
+    if files == 0 {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("vifxml-bench-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let mut paths = Vec::with_capacity(files);
+    let mut bytes = 0usize;
+    for f in 0..files {
+        let first = (f * 8) % (generate::UNIQUE_LIMIT - 8);
+        let ifaces = generate::interfaces(first..first + 8).expect("valid");
+        let doc = generate::domain_xml(&format!("guest{f}"), &ifaces);
+        bytes += doc.len();
+        let p = dir.join(format!("guest{f:05}.xml"));
+        std::fs::write(&p, doc).expect("write a generated file");
+        paths.push(p);
+    }
+    let (listed, problems) = vifxml::audit::collect_files(std::slice::from_ref(&dir));
+    assert!(problems.is_empty() && listed.len() == files);
+    // Warm the page cache, and check every file audits clean.
+    let first = vifxml::audit::audit(&listed, Some(2), || {});
+    assert_eq!(first.summary.ok, files, "generated files audit clean");
+    let threads = [1usize, 2];
+    let mut times: [Vec<Duration>; 2] = [vec![], vec![]];
+    for round in 0..5 {
+        for k in 0..2 {
+            let k = (k + round) % 2;
+            let t = Instant::now();
+            let r = vifxml::audit::audit(black_box(&listed), Some(threads[k]), || {});
+            times[k].push(t.elapsed());
+            assert_eq!(r.summary.files, files);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let one = median(&mut times[0]);
+    let two = median(&mut times[1]);
+    let x = one.as_secs_f64() / two.as_secs_f64();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!();
+    println!(
+        "### audit: {files} generated domain files ({}, 8 interfaces each), {cores} cores",
+        fmt_bytes(bytes)
+    );
+    println!();
+    println!("| threads | median | files/s | speed-up |");
+    println!("|---:|---:|---:|---:|");
+    for (k, m) in [(1, one), (2, two)] {
+        println!(
+            "| {k} | {} | {:.0} | {:.2} |",
+            fmt_dur(m),
+            files as f64 / m.as_secs_f64(),
+            one.as_secs_f64() / m.as_secs_f64()
+        );
+    }
+    if cores >= 2 && x < 1.8 {
+        missed.0.push(format!(
+            "audit: {x:.2}× with 2 threads against 1 (goal ≥ 1.8×)"
+        ));
+    }
+}
+
 fn main() {
     let budget = Duration::from_secs_f64(env_num("VIFXML_BENCH_SECONDS", 6.0));
     let mut missed = Missed(Vec::new());
@@ -353,6 +416,11 @@ fn main() {
     for n in [1, 100, 10_000] {
         bench_size(n, budget, &mut missed);
     }
+    #[cfg(feature = "audit")]
+    bench_audit(
+        env_num("VIFXML_BENCH_AUDIT_FILES", 10_000.0) as usize,
+        &mut missed,
+    );
     if missed.0.is_empty() {
         println!("\nall goals met");
     } else {
