@@ -178,20 +178,6 @@ fn tag_over_attribute_limit(src: &str, max: usize) -> Option<usize> {
     if !enough {
         return None;
     }
-    // Each attribute takes at least four bytes (`a=''`) and a tag holds no '<' (one in a
-    // value is refused on its first attribute), so when no stretch between two '<' is longer
-    // than that, no tag can be over the limit.
-    let longest = {
-        let (mut prev, mut longest) = (0usize, 0usize);
-        for lt in memchr::memchr_iter(b'<', b) {
-            longest = longest.max(lt - prev);
-            prev = lt;
-        }
-        longest.max(b.len() - prev)
-    };
-    if longest <= max.saturating_mul(4) {
-        return None;
-    }
     let skip_to = |from: usize, end: &str| src.get(from..)?.find(end).map(|i| from + i + end.len());
     let mut i = 0;
     while let Some(lt) = src.get(i..)?.find('<').map(|k| i + k) {
@@ -205,24 +191,21 @@ fn tag_over_attribute_limit(src: &str, max: usize) -> Option<usize> {
         } else if rest.starts_with(b"<!") {
             return None; // a DOCTYPE: refused by the reader anyway
         } else {
+            // Jump from quote to quote, counting the '=' outside values.
             let (mut j, mut n) = (lt + 1, 0usize);
             loop {
-                match b.get(j)? {
-                    b'>' => break,
-                    q @ (b'\'' | b'"') => {
-                        j = skip_to(j + 1, if *q == b'"' { "\"" } else { "'" })? - 1
-                    }
-                    b'=' => {
-                        n += 1;
-                        if n > max {
-                            return Some(lt);
-                        }
-                    }
-                    _ => {}
+                let k = j + memchr::memchr3(b'>', b'\'', b'"', b.get(j..)?)?;
+                n += b[j..k].iter().filter(|&&c| c == b'=').count();
+                if n > max {
+                    return Some(lt);
                 }
-                j += 1;
+                let q = b[k];
+                if q == b'>' {
+                    i = k + 1;
+                    break;
+                }
+                j = k + 1 + memchr::memchr(q, b.get(k + 1..)?)? + 1;
             }
-            i = j + 1;
         }
     }
     None
@@ -526,11 +509,21 @@ impl<'a> Cx<'a> {
             let v0 = i + 1;
             // Find the closing quote, noting bytes that need normalising on the way (values
             // are short: a plain loop beats a vector search here).
+            let special = |c: u8| matches!(c, b'&' | b'\t' | b'\n' | b'\r' | b'<');
             let mut j = v0;
             let mut plain = true;
-            while j < b.len() && b[j] != q {
-                plain &= !matches!(b[j], b'&' | b'\t' | b'\n' | b'\r' | b'<');
+            let short = b.len().min(v0 + 64);
+            while j < short && b[j] != q {
+                plain &= !special(b[j]);
                 j += 1;
+            }
+            if j == short && j < b.len() {
+                // A long value: vector search for the quote, then a branch-free check.
+                j = memchr::memchr(q, &b[j..]).map_or(b.len(), |k| j + k);
+                plain = plain
+                    && !b[short..j]
+                        .chunks(64)
+                        .any(|c| c.iter().fold(false, |acc, &x| acc | special(x)));
             }
             if j == b.len() {
                 return Err(self.syntax(

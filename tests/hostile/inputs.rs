@@ -63,6 +63,17 @@ fn many_attrs(n: usize) -> String {
 
 pub fn cases() -> Vec<Case> {
     use Expect::{Accepted, Refused};
+    // Tags whose values hide the characters a quick look for tag bounds would stop at.
+    let in_values = |c: char| {
+        let attrs: String = attr_names(700_000).map(|a| format!(" {a}='{c}'")).collect();
+        format!("<interface type='user'{attrs}/>")
+    };
+    let lt_in_values = in_values('<');
+    let gt_in_values = in_values('>');
+    let lt_gt_in_values = {
+        let attrs: String = attr_names(700_000).map(|a| format!(" {a}='<>'")).collect();
+        format!("<interface type='user'{attrs}/>")
+    };
     let laughs = {
         let mut s =
             String::from("<?xml version='1.0'?>\n<!DOCTYPE domain [\n<!ENTITY lol0 'lol'>\n");
@@ -132,6 +143,9 @@ pub fn cases() -> Vec<Case> {
         case("50 MiB document", fifty_mib, Refused("xml.too-large")),
         case("a million attributes on <interface>", million_on_interface, Refused("xml.too-many-attributes")),
         case("a million attributes on a skipped element", million_on_skipped, Refused("xml.too-many-attributes")),
+        case("700 000 attributes with '<' in every value", lt_in_values, Refused("xml.too-many-attributes")),
+        case("700 000 attributes with '<>' in every value", lt_gt_in_values, Refused("xml.too-many-attributes")),
+        case("700 000 attributes with '>' in every value", gt_in_values, Refused("xml.too-many-attributes")),
         case("10 MiB attribute value", value(10 * 1024 * 1024), Refused("xml.too-large")),
         case("9 MiB attribute value (legal)", value(9 * 1024 * 1024), Accepted(1)),
         case("invalid UTF-8", invalid_utf8, Refused("utf-8")),
