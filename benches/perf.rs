@@ -103,8 +103,9 @@ struct Op {
     /// Ratio goal against the baseline, if any.
     goal: Option<f64>,
     run: Box<dyn Fn() -> usize>,
-    /// Size of the bytes the operation reads or writes (the baseline's document).
+    /// One time per round.
     times: Vec<Duration>,
+    /// Bytes allocated at the high point of one run.
     peak: usize,
 }
 

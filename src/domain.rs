@@ -258,26 +258,12 @@ impl Domain {
     /// ```
     pub fn select(&self, sel: &Selector) -> Result<usize, EditError> {
         let ifaces = &self.doc.interfaces;
-        match *sel {
-            Selector::Index(index) if index < ifaces.len() => Ok(index),
-            Selector::Index(index) => Err(EditError::NoSuchIndex {
-                index,
-                count: ifaces.len(),
-            }),
-            Selector::Mac(mac) => {
-                let matches: Vec<(usize, String)> = ifaces
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| p.interface.mac == Some(mac))
-                    .map(|(i, p)| (i, p.path.clone()))
-                    .collect();
-                match matches.as_slice() {
-                    [] => Err(EditError::NoSuchMac { mac }),
-                    [(i, _)] => Ok(*i),
-                    _ => Err(EditError::AmbiguousMac { mac, matches }),
-                }
-            }
-        }
+        select_among(
+            *sel,
+            ifaces.len(),
+            |i| ifaces[i].interface.mac,
+            |i| ifaces[i].path.clone(),
+        )
     }
 
     /// Adds an interface after the last `<interface>` (and after any comments that follow it on
@@ -381,14 +367,8 @@ impl Domain {
     pub fn replace(&mut self, sel: Selector, iface: Interface) -> Result<Interface, EditError> {
         let idx = self.select(&sel)?;
         let span = self.doc.interfaces[idx].span.clone();
-        let nl = newline(&self.text);
         let lay = scan(&self.text, false)?;
-        let indent = match line_indent(&self.text, span.start) {
-            Some(i) => i.to_owned(),
-            None => lay.child_indent(&self.text, lay.devices.as_ref()),
-        };
-        let elem = render_element(&iface, &indent, &lay.step, nl);
-        let model = crate::xml::parse_interface(&elem).map_err(EditError::Reparse)?;
+        let (elem, model) = replacement(&self.text, &lay, span.start, &iface)?;
         let start = span.start;
         self.splice(span, &elem);
         let p = &mut self.doc.interfaces[idx];
@@ -481,47 +461,61 @@ pub fn replace_interface(
     iface: &Interface,
 ) -> Result<String, EditError> {
     let lay = scan(text, matches!(sel, Selector::Mac(_)))?;
-    let span = match sel {
-        Selector::Index(index) => match lay.interfaces.get(index) {
-            Some((span, _)) => span.clone(),
-            None => {
-                return Err(EditError::NoSuchIndex {
-                    index,
-                    count: lay.interfaces.len(),
-                })
-            }
-        },
-        Selector::Mac(mac) => {
-            let matches: Vec<usize> = (0..lay.interfaces.len())
-                .filter(|&i| lay.interfaces[i].1 == Some(mac))
-                .collect();
-            match matches.as_slice() {
-                [] => return Err(EditError::NoSuchMac { mac }),
-                [one] => lay.interfaces[*one].0.clone(),
-                _ => {
-                    return Err(EditError::AmbiguousMac {
-                        mac,
-                        matches: matches
-                            .iter()
-                            .map(|&i| (i, format!("devices/interface[{}]", i + 1)))
-                            .collect(),
-                    })
-                }
-            }
-        }
-    };
-    let nl = newline(text);
-    let indent = match line_indent(text, span.start) {
-        Some(i) => i.to_owned(),
-        None => lay.child_indent(text, lay.devices.as_ref()),
-    };
-    let elem = render_element(iface, &indent, &lay.step, nl);
-    crate::xml::parse_interface(&elem).map_err(EditError::Reparse)?;
+    let found = &lay.interfaces;
+    let index = select_among(
+        sel,
+        found.len(),
+        |i| found[i].1,
+        |i| format!("devices/interface[{}]", i + 1),
+    )?;
+    let span = found[index].0.clone();
+    let (elem, _) = replacement(text, &lay, span.start, iface)?;
     let mut out = String::with_capacity(text.len() - span.len() + elem.len());
     out.push_str(&text[..span.start]);
     out.push_str(&elem);
     out.push_str(&text[span.end..]);
     Ok(out)
+}
+
+/// The interface `sel` names among `count`, given each one's MAC and element path.
+fn select_among(
+    sel: Selector,
+    count: usize,
+    mac_of: impl Fn(usize) -> Option<MacAddr>,
+    path_of: impl Fn(usize) -> String,
+) -> Result<usize, EditError> {
+    match sel {
+        Selector::Index(index) if index < count => Ok(index),
+        Selector::Index(index) => Err(EditError::NoSuchIndex { index, count }),
+        Selector::Mac(mac) => {
+            let matches: Vec<(usize, String)> = (0..count)
+                .filter(|&i| mac_of(i) == Some(mac))
+                .map(|i| (i, path_of(i)))
+                .collect();
+            match matches.as_slice() {
+                [] => Err(EditError::NoSuchMac { mac }),
+                [(i, _)] => Ok(*i),
+                _ => Err(EditError::AmbiguousMac { mac, matches }),
+            }
+        }
+    }
+}
+
+/// The element that replaces the interface starting at `start`, at that element's own
+/// indentation, with the document's step and line ends, and the model it reads back as.
+fn replacement(
+    text: &str,
+    lay: &Layout,
+    start: usize,
+    iface: &Interface,
+) -> Result<(String, Interface), EditError> {
+    let indent = match line_indent(text, start) {
+        Some(i) => i.to_owned(),
+        None => lay.child_indent(text, lay.devices.as_ref()),
+    };
+    let elem = render_element(iface, &indent, &lay.step, newline(text));
+    let model = crate::xml::parse_interface(&elem).map_err(EditError::Reparse)?;
+    Ok((elem, model))
 }
 
 impl fmt::Display for Domain {

@@ -6,61 +6,15 @@
 //! processing instructions, namespaced elements, CRLF and tabs, and the `vifxml domain` CLI.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+mod common;
+use common::{corpus_dir, expected_failures, xml_files};
 
 use vifxml::domain::{Domain, EditError, Selector};
 use vifxml::{spec, xml, Interface};
 
 // ------------------------------------------------------------------------------- corpus
-
-fn corpus_dir() -> PathBuf {
-    let dir = match std::env::var_os("VIFXML_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/libvirt"),
-    };
-    assert!(
-        dir.join("MANIFEST.tsv").is_file(),
-        "libvirt corpus not found at {}: put libvirt's test XML there (with MANIFEST.tsv and \
-         EXPECTED_FAILURES.txt) or set VIFXML_CORPUS=/path/to/corpus",
-        dir.display()
-    );
-    dir
-}
-
-fn xml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("corpus directory is readable")
-        .map(|e| e.expect("directory entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            xml_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "xml") {
-            out.push(p);
-        }
-    }
-}
-
-/// The files tests/corpus.rs skips: libvirt's `PARSE_ERROR` list plus the ones it names itself
-/// (same logic and list as there).
-fn expected_failures(dir: &Path) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(dir.join("EXPECTED_FAILURES.txt"))
-        .expect("EXPECTED_FAILURES.txt is readable");
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            let (path, kind) = (cols.get(1)?, cols.get(3)?);
-            kind.starts_with("PARSE_ERROR").then(|| (*path).to_owned())
-        })
-        .chain(ALSO_REJECTED_BY_LIBVIRT.iter().map(|p| (*p).to_owned()))
-        .collect()
-}
-
-/// Kept in step with `ALSO_REJECTED_BY_LIBVIRT` in tests/corpus.rs.
-const ALSO_REJECTED_BY_LIBVIRT: &[&str] = &["v9.0.0/qemuxml2argvdata/pci-function-invalid.xml"];
 
 /// Every corpus document: (relative path, text).
 fn corpus_documents() -> (Vec<(String, String)>, BTreeSet<String>) {

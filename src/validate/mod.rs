@@ -17,7 +17,9 @@
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
-use crate::model::interface::Rate;
+use crate::model::interface::{
+    Rate, DRIVER_ATTRIBUTES, GUEST_OFFLOAD_ATTRIBUTES, HOST_OFFLOAD_ATTRIBUTES,
+};
 use crate::model::kind::{DirectMode, InterfaceKind, VhostUserMode};
 use crate::model::virtualport::VirtualPort;
 use crate::model::Interface;
@@ -1207,22 +1209,9 @@ impl<'a> Checker<'a> {
                 "script" | "downscript" => &["path"],
                 "target" => &["dev", "managed"],
                 "model" => &["type"],
-                "driver" => &[
-                    "name",
-                    "txmode",
-                    "queues",
-                    "rx_queue_size",
-                    "tx_queue_size",
-                    "ioeventfd",
-                    "event_idx",
-                    "packed",
-                    "iommu",
-                    "ats",
-                    "rss",
-                    "rss_hash_report",
-                ],
-                "driver/host" => &["csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf"],
-                "driver/guest" => &["csum", "tso4", "tso6", "ecn", "ufo"],
+                "driver" => DRIVER_ATTRIBUTES,
+                "driver/host" => HOST_OFFLOAD_ATTRIBUTES,
+                "driver/guest" => GUEST_OFFLOAD_ATTRIBUTES,
                 "backend" => &["type", "tap", "vhost"],
                 "filterref" => &["filter"],
                 "teaming" => &["type", "persistent"],

@@ -15,7 +15,8 @@ use crate::model::ids::{parse_decimal, DeviceName, IdError, IdErrorKind, PciAddr
 use crate::model::interface::{
     Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestOffloads,
     GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom, Target, Teaming,
-    TeamingType, Vlan, VlanTagSpec,
+    TeamingType, Vlan, VlanTagSpec, DRIVER_ATTRIBUTES, GUEST_OFFLOAD_ATTRIBUTES,
+    HOST_OFFLOAD_ATTRIBUTES,
 };
 use crate::model::kind::{
     BridgeSource, DirectMode, DirectSource, HostdevSource, InterfaceKind, NetworkSource, OtherKind,
@@ -1776,25 +1777,7 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        Self::keep_attrs(
-            ex,
-            rel,
-            &a,
-            &[
-                "name",
-                "txmode",
-                "queues",
-                "rx_queue_size",
-                "tx_queue_size",
-                "ioeventfd",
-                "event_idx",
-                "packed",
-                "iommu",
-                "ats",
-                "rss",
-                "rss_hash_report",
-            ],
-        );
+        Self::keep_attrs(ex, rel, &a, DRIVER_ATTRIBUTES);
         self.children(rel, empty, ex, |cx, ex, o, oempty| match cx.name_of(o) {
             "host" if d.host.is_none() => {
                 let rel = "driver/host";
@@ -1812,12 +1795,7 @@ impl<'a> Cx<'a> {
                         _ => {}
                     }
                 }
-                Self::keep_attrs(
-                    ex,
-                    rel,
-                    &oa,
-                    &["csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf"],
-                );
+                Self::keep_attrs(ex, rel, &oa, HOST_OFFLOAD_ATTRIBUTES);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.host = Some(h);
                 Ok(Took::Known("host"))
@@ -1836,7 +1814,7 @@ impl<'a> Cx<'a> {
                         _ => {}
                     }
                 }
-                Self::keep_attrs(ex, rel, &oa, &["csum", "tso4", "tso6", "ecn", "ufo"]);
+                Self::keep_attrs(ex, rel, &oa, GUEST_OFFLOAD_ATTRIBUTES);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.guest = Some(g);
                 Ok(Took::Known("guest"))
