@@ -163,7 +163,7 @@ fn utf8_bom_is_read_and_kept_by_edits() {
 
 #[test]
 fn cdata_and_comments_in_interfaces_are_kept_not_read() {
-    let src = "<interface type='user'>\n  <!-- <mac address='52:54:00:00:00:01'/> -->\n  <model type='virtio'/>\n  <![CDATA[<source bridge='x'/> ]]> ]]>\n</interface>\n";
+    let src = "<interface type='user'>\n  <!-- <mac address='52:54:00:00:00:01'/> -->\n  <model type='virtio'/>\n  <![CDATA[<source bridge='x'/> ]]>\n</interface>\n";
     let iface = xml::parse_interface(src).unwrap();
     assert_eq!(iface.mac, None);
     assert_eq!(iface.model.as_deref(), Some("virtio"));
@@ -174,6 +174,9 @@ fn cdata_and_comments_in_interfaces_are_kept_not_read() {
     );
     assert!(out.contains("<![CDATA[<source bridge='x'/> ]]>"), "{out}");
     assert_eq!(xml::parse_interface(&out).unwrap(), iface);
+    // A ']]>' outside CDATA is not allowed in text (libxml2 refuses it too).
+    let stray = src.replace("]]>\n", "]]> ]]>\n");
+    assert!(xml::parse_interface(&stray).unwrap_err().has("xml.syntax"));
 }
 
 /// Runs the CLI on `bytes` with its address space capped at 1 GiB.

@@ -5,6 +5,7 @@
 
 mod escape;
 mod forms;
+mod lex;
 mod locate;
 mod read;
 mod write;

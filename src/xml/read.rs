@@ -4,10 +4,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::str::FromStr;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
-
 use super::forms::{schema_accepts, Form};
+use super::lex::{Attr, Attrs, Fatal, Lexer, Tag, Tok};
 use super::{is_xml_char, MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_SIZE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
@@ -126,20 +124,8 @@ impl ParseOptions {
                 ),
             )));
         }
-        if let Some(off) = tag_over_attribute_limit(src, self.max_attributes) {
-            return Err(Diagnostics::one(
-                Diagnostic::error(
-                    "xml.too-many-attributes",
-                    "",
-                    format!(
-                        "an element has more than {} attributes (the attribute limit)",
-                        self.max_attributes
-                    ),
-                )
-                .at(off),
-            ));
-        }
-        if let Some(off) = find_bad_char(src) {
+        let pre = prescan(src.as_bytes());
+        if let Some(off) = find_bad_char(src, pre.suspicious) {
             return Err(Diagnostics::one(
                 Diagnostic::error(
                     "xml.syntax",
@@ -150,9 +136,9 @@ impl ParseOptions {
             ));
         }
         let mut cx = Cx::new(src);
-        cx.max_depth = self.max_depth;
-        cx.max_attributes = self.max_attributes;
-        let res = cx.document();
+        cx.lx.max_depth = self.max_depth;
+        cx.lx.max_attributes = self.max_attributes;
+        let res = cx.document(pre.interfaces);
         match res {
             Err(fatal) => {
                 cx.diags.push(fatal);
@@ -164,61 +150,46 @@ impl ParseOptions {
     }
 }
 
-/// Offset of the first start tag with more than `max` attributes, found without reading the
-/// whole tag: the reader must find a tag's end before its attributes can be counted, which for
-/// a million attributes takes tens of milliseconds. Only runs when the document has more `=`
-/// than `max` in all (counting them is cheap); skips comments, CDATA, processing instructions
-/// and quoted values, so it counts exactly what the reader would.
-fn tag_over_attribute_limit(src: &str, max: usize) -> Option<usize> {
-    let b = src.as_bytes();
-    let mut eq = 0usize;
-    let enough = b.chunks(4096).any(|c| {
-        eq += c.iter().filter(|&&c| c == b'=').count();
-        eq > max
-    });
-    if !enough {
-        return None;
-    }
-    let skip_to = |from: usize, end: &str| src.get(from..)?.find(end).map(|i| from + i + end.len());
-    let mut i = 0;
-    while let Some(lt) = src.get(i..)?.find('<').map(|k| i + k) {
-        let rest = &b[lt..];
-        if rest.starts_with(b"<!--") {
-            i = skip_to(lt + 4, "-->")?;
-        } else if rest.starts_with(b"<![CDATA[") {
-            i = skip_to(lt + 9, "]]>")?;
-        } else if rest.starts_with(b"<?") {
-            i = skip_to(lt + 2, "?>")?;
-        } else if rest.starts_with(b"<!") {
-            return None; // a DOCTYPE: refused by the reader anyway
-        } else {
-            // Jump from quote to quote, counting the '=' outside values.
-            let (mut j, mut n) = (lt + 1, 0usize);
-            loop {
-                let k = j + memchr::memchr3(b'>', b'\'', b'"', b.get(j..)?)?;
-                n += b[j..k].iter().filter(|&&c| c == b'=').count();
-                if n > max {
-                    return Some(lt);
-                }
-                let q = b[k];
-                if q == b'>' {
-                    i = k + 1;
-                    break;
-                }
-                j = k + 1 + memchr::memchr(q, b.get(k + 1..)?)? + 1;
-            }
-        }
-    }
-    None
+/// What one pass over the bytes tells before reading.
+struct Prescan {
+    /// Whether a byte that may start a character xml refuses occurs: a control character, or
+    /// 0xEF (which starts U+FFFE and U+FFFF).
+    suspicious: bool,
+    /// How many `<int` the document has: at least as many as its `<interface>` elements.
+    interfaces: usize,
 }
 
-fn find_bad_char(src: &str) -> Option<usize> {
-    let bytes = src.as_bytes();
-    // Branch-free over 64-byte blocks, so the common clean document costs a vector pass.
-    let bad = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0xEF);
-    let suspicious = bytes
-        .chunks(64)
-        .any(|c| c.iter().fold(false, |acc, &b| acc | bad(b)));
+/// One branch-free pass over 64-byte blocks, which the compiler turns into vector code.
+fn prescan(b: &[u8]) -> Prescan {
+    let bad = |x: u8| (x < 0x20 && x != b'\t' && x != b'\n' && x != b'\r') | (x == 0xEF);
+    let mut p = Prescan {
+        suspicious: false,
+        interfaces: 0,
+    };
+    let mut i = 0;
+    while let Some(block) = b.get(i..i + 67) {
+        let Ok(c) = <&[u8; 67]>::try_from(block) else {
+            break;
+        };
+        let (mut int, mut sus) = (0u8, false);
+        for j in 0..64 {
+            sus |= bad(c[j]);
+            int += u8::from(
+                (c[j] == b'<') & (c[j + 1] == b'i') & (c[j + 2] == b'n') & (c[j + 3] == b't'),
+            );
+        }
+        p.interfaces += usize::from(int);
+        p.suspicious |= sus;
+        i += 64;
+    }
+    for (j, &x) in b.iter().enumerate().skip(i) {
+        p.suspicious |= bad(x);
+        p.interfaces += usize::from(b[j..].starts_with(b"<int"));
+    }
+    p
+}
+
+fn find_bad_char(src: &str, suspicious: bool) -> Option<usize> {
     if !suspicious {
         return None;
     }
@@ -227,103 +198,18 @@ fn find_bad_char(src: &str) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// A fatal finding: reading cannot go on.
-type Fatal = Diagnostic;
-
-#[derive(Clone)]
-struct Attr<'a> {
-    name: &'a str,
-    value: Cow<'a, str>,
-    off: usize,
-}
-
-impl Attr<'_> {
-    const NONE: Attr<'static> = Attr {
-        name: "",
-        value: Cow::Borrowed(""),
-        off: 0,
-    };
-}
-
-/// How many attributes [`Attrs`] holds without allocating (libvirt's elements have fewer).
-const INLINE_ATTRS: usize = 8;
-
-/// The attributes of one start tag: inline up to [`INLINE_ATTRS`], on the heap beyond.
-struct Attrs<'a> {
-    len: usize,
-    inline: [Attr<'a>; INLINE_ATTRS],
-    spill: Vec<Attr<'a>>,
-}
-
-impl<'a> Attrs<'a> {
-    fn new() -> Self {
-        Attrs {
-            len: 0,
-            inline: [const { Attr::NONE }; INLINE_ATTRS],
-            spill: Vec::new(),
-        }
-    }
-
-    fn clear(&mut self) {
-        self.len = 0;
-        self.spill.clear();
-    }
-
-    fn push(&mut self, a: Attr<'a>) {
-        if self.len < INLINE_ATTRS {
-            self.inline[self.len] = a;
-            self.len += 1;
-        } else {
-            if self.spill.is_empty() {
-                self.spill.extend(self.inline.iter().cloned());
-            }
-            self.spill.push(a);
-            self.len += 1;
-        }
-    }
-}
-
-impl<'s, 'a> IntoIterator for &'s Attrs<'a> {
-    type Item = &'s Attr<'a>;
-    type IntoIter = std::slice::Iter<'s, Attr<'a>>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-impl<'a> std::ops::Deref for Attrs<'a> {
-    type Target = [Attr<'a>];
-    fn deref(&self) -> &[Attr<'a>] {
-        if self.len <= INLINE_ATTRS {
-            &self.inline[..self.len]
-        } else {
-            &self.spill
-        }
-    }
-}
-
 fn find<'b, 'a>(attrs: &'b [Attr<'a>], name: &str) -> Option<&'b Attr<'a>> {
     attrs.iter().find(|a| a.name == name)
 }
 
 struct Cx<'a> {
     src: &'a str,
-    r: Reader<&'a [u8]>,
+    lx: Lexer<'a>,
     diags: Vec<Diagnostic>,
     /// Non-fatal findings about value forms, for the interface being read.
     notes: Vec<Diagnostic>,
     /// Path of the interface being read, e.g. `devices/interface[2]`.
     base: String,
-    /// Depth of the element whose content is being read (0 outside the root).
-    depth: usize,
-    max_depth: usize,
-    max_attributes: usize,
-    /// Length of a leading UTF-8 byte order mark (legal, and dropped by the reader).
-    bom: usize,
-    /// The attributes of the last start tag read, checked and normalised by `check_tag`, and
-    /// the offset of that tag: `attrs` hands them out instead of reading the tag again.
-    last: Attrs<'a>,
-    last_at: usize,
 }
 
 /// The known children an element has had, without allocating for the usual few.
@@ -369,238 +255,36 @@ enum Took {
 
 impl<'a> Cx<'a> {
     fn new(src: &'a str) -> Self {
-        let mut r = Reader::from_str(src);
-        let cfg = r.config_mut();
-        cfg.check_end_names = true;
-        cfg.check_comments = true;
-        cfg.expand_empty_elements = false;
-        cfg.trim_text(false);
         Cx {
             src,
-            r,
+            lx: Lexer::new(src),
             diags: Vec::new(),
             notes: Vec::new(),
             base: String::new(),
-            depth: 0,
-            max_depth: MAX_DEPTH,
-            max_attributes: MAX_ATTRIBUTES,
-            bom: if src.starts_with('\u{FEFF}') { 3 } else { 0 },
-            last: Attrs::new(),
-            last_at: usize::MAX,
         }
     }
 
-    /// Offset in `src` of the reader's position: the reader drops a leading UTF-8 byte order
-    /// mark without counting it.
+    /// Offset in `src` of the reader's position.
     fn pos(&self) -> usize {
-        self.r.buffer_position() as usize + self.bom
+        self.lx.pos
     }
 
     fn syntax(&self, at: usize, msg: impl std::fmt::Display) -> Fatal {
         Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at)
     }
 
-    fn next(&mut self) -> Result<(usize, Event<'a>), Fatal> {
-        let start = self.pos();
-        match self.r.read_event() {
-            Ok(Event::DocType(_)) => Err(Diagnostic::error(
-                "xml.doctype",
-                "",
-                "doctype and entity declarations are not accepted",
-            )
-            .at(start)),
-            Ok(ev) => {
-                match &ev {
-                    Event::Start(e) | Event::Empty(e) => {
-                        self.check_tag(e)?;
-                        // An empty element sits one level deeper too, without staying open.
-                        let deeper = self.depth + 1;
-                        if matches!(ev, Event::Start(_)) {
-                            self.depth = deeper;
-                        }
-                        if deeper > self.max_depth {
-                            return Err(Diagnostic::error(
-                                "xml.too-deep",
-                                "",
-                                format!(
-                                    "elements nested more than {} deep (the depth limit)",
-                                    self.max_depth
-                                ),
-                            )
-                            .at(start));
-                        }
-                    }
-                    Event::End(_) => self.depth = self.depth.saturating_sub(1),
-                    _ => {}
-                }
-                Ok((start, ev))
-            }
-            Err(e) => {
-                let at = (self.r.error_position() as usize + self.bom).max(start);
-                Err(self.syntax(at, e))
-            }
-        }
+    fn next(&mut self) -> Result<(usize, Tok<'a>), Fatal> {
+        self.lx.next()
     }
 
-    /// Checks every start tag, whether it is read, skipped or kept verbatim: an xml name,
-    /// well-formed attributes with xml names, no duplicates, values without '<' or undefined
-    /// entities, and at most `max_attributes` of them (duplicates found in linear time). The
-    /// normalised attributes are kept for [`Cx::attrs`].
-    fn check_tag(&mut self, e: &BytesStart<'_>) -> Result<(), Fatal> {
-        let content = e.as_ref();
-        let src = self.src;
-        let at = self.offset_of(content).unwrap_or(0);
-        let Some(body) = src.get(at..at + content.len()) else {
-            return Err(self.syntax(at, "start tag outside the source"));
-        };
-        let nlen = e.name().as_ref().len().min(body.len());
-        let name = body.get(..nlen).unwrap_or("");
-        if !crate::model::extras::is_xml_name(name) {
-            return Err(self.syntax(at, format!("invalid element name '{name}'")));
+    /// The attributes of `e`, the start tag `next` just read.
+    fn attrs(&mut self, e: &Tag<'_>) -> Result<Attrs<'a>, Fatal> {
+        if self.lx.attrs_at != e.at {
+            // Only the tag last read has its attributes at hand (always the case here).
+            return Err(self.syntax(e.at, "attributes read out of order"));
         }
-        self.last.clear();
-        self.last_at = usize::MAX;
-        // One pass over `name (S attr S? = S? quoted-value)* S?`.
-        let b = body.as_bytes();
-        let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
-        let mut i = nlen;
-        let mut n = 0usize;
-        let mut many: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        loop {
-            let blank = i;
-            while i < b.len() && is_ws(b[i]) {
-                i += 1;
-            }
-            if i == b.len() {
-                break;
-            }
-            if i == blank {
-                return Err(self.syntax(at + i, "expected white space before an attribute"));
-            }
-            let k0 = i;
-            while i < b.len() && !is_ws(b[i]) && b[i] != b'=' {
-                i += 1;
-            }
-            let key = &body[k0..i];
-            if !crate::model::extras::is_xml_name(key) {
-                return Err(self.syntax(at + k0, format!("invalid attribute name '{key}'")));
-            }
-            while i < b.len() && is_ws(b[i]) {
-                i += 1;
-            }
-            if b.get(i) != Some(&b'=') {
-                return Err(self.syntax(
-                    at + k0,
-                    format!("attribute '{key}' has no value: expected {key}='...'"),
-                ));
-            }
-            i += 1;
-            while i < b.len() && is_ws(b[i]) {
-                i += 1;
-            }
-            let q = match b.get(i) {
-                Some(&q @ (b'\'' | b'"')) => q,
-                _ => {
-                    return Err(self.syntax(
-                        at + i,
-                        format!("the value of attribute '{key}' must be in quotes"),
-                    ))
-                }
-            };
-            let v0 = i + 1;
-            // Find the closing quote, noting bytes that need normalising on the way (values
-            // are short: a plain loop beats a vector search here).
-            let special = |c: u8| matches!(c, b'&' | b'\t' | b'\n' | b'\r' | b'<');
-            let mut j = v0;
-            let mut plain = true;
-            let short = b.len().min(v0 + 64);
-            while j < short && b[j] != q {
-                plain &= !special(b[j]);
-                j += 1;
-            }
-            if j == short && j < b.len() {
-                // A long value: vector search for the quote, then a branch-free check.
-                j = memchr::memchr(q, &b[j..]).map_or(b.len(), |k| j + k);
-                plain = plain
-                    && !b[short..j]
-                        .chunks(64)
-                        .any(|c| c.iter().fold(false, |acc, &x| acc | special(x)));
-            }
-            if j == b.len() {
-                return Err(self.syntax(
-                    at + i,
-                    format!("the value of attribute '{key}' is not closed"),
-                ));
-            }
-            let len = j - v0;
-            i = j + 1;
-            if n >= self.max_attributes {
-                return Err(Diagnostic::error(
-                    "xml.too-many-attributes",
-                    "",
-                    format!(
-                        "<{name}> has more than {} attributes (the attribute limit)",
-                        self.max_attributes
-                    ),
-                )
-                .at(at));
-            }
-            let dup = if n < 16 {
-                self.last.iter().any(|a| a.name == key)
-            } else {
-                if many.is_empty() {
-                    many.extend(self.last.iter().map(|a| a.name));
-                }
-                !many.insert(key)
-            };
-            if dup {
-                return Err(self.syntax(at + k0, format!("duplicate attribute '{key}'")));
-            }
-            n += 1;
-            let raw = &body[v0..v0 + len];
-            let value = match if plain {
-                Ok(Cow::Borrowed(raw))
-            } else {
-                normalize_attr(raw)
-            } {
-                Ok(v) => v,
-                Err(msg) => return Err(self.syntax(at + v0, msg)),
-            };
-            self.last.push(Attr {
-                name: key,
-                value,
-                off: at + k0,
-            });
-        }
-        self.last_at = at;
-        Ok(())
-    }
-
-    /// Byte offset of a slice that borrows from the source.
-    fn offset_of(&self, bytes: &[u8]) -> Option<usize> {
-        let base = self.src.as_ptr() as usize;
-        let p = bytes.as_ptr() as usize;
-        (p >= base && p + bytes.len() <= base + self.src.len()).then(|| p - base)
-    }
-
-    fn name_of(&self, e: &BytesStart<'_>) -> &'a str {
-        let n = e.name();
-        let bytes = n.as_ref();
-        match self.offset_of(bytes) {
-            Some(o) => &self.src[o..o + bytes.len()],
-            None => "",
-        }
-    }
-
-    /// The attributes of `e`, the start tag `next` just read and checked.
-    fn attrs(&mut self, e: &BytesStart<'_>) -> Result<Attrs<'a>, Fatal> {
-        let at = self.offset_of(e.as_ref()).unwrap_or(0);
-        if self.last_at != at {
-            // Not the tag last read (never happens in this reader): check it again.
-            self.check_tag(e)?;
-        }
-        self.last_at = usize::MAX;
-        Ok(std::mem::replace(&mut self.last, Attrs::new()))
+        self.lx.attrs_at = usize::MAX;
+        Ok(std::mem::replace(&mut self.lx.attrs, Attrs::new()))
     }
 
     fn path(&self, rel: &str) -> String {
@@ -721,7 +405,7 @@ impl<'a> Cx<'a> {
         mut f: F,
     ) -> Result<(), Fatal>
     where
-        F: FnMut(&mut Self, &mut Extras, &BytesStart<'a>, bool) -> Result<Took, Fatal>,
+        F: FnMut(&mut Self, &mut Extras, &Tag<'a>, bool) -> Result<Took, Fatal>,
     {
         if empty {
             return Ok(());
@@ -733,7 +417,7 @@ impl<'a> Cx<'a> {
         loop {
             let (start, ev) = self.next()?;
             let keep = match ev {
-                Event::Start(e) => match f(self, ex, &e, false)? {
+                Tok::Start(e) => match f(self, ex, &e, false)? {
                     Took::Known(n) => {
                         after = Some(n);
                         seen.add(n);
@@ -744,7 +428,7 @@ impl<'a> Cx<'a> {
                         true
                     }
                 },
-                Event::Empty(e) => match f(self, ex, &e, true)? {
+                Tok::Empty(e) => match f(self, ex, &e, true)? {
                     Took::Known(n) => {
                         after = Some(n);
                         seen.add(n);
@@ -752,30 +436,16 @@ impl<'a> Cx<'a> {
                     }
                     Took::Unknown => true,
                 },
-                Event::End(_) => {
+                Tok::End => {
                     if ex.elements.len() > first {
                         anchor_copies(&mut ex.elements[first..], rel, seen.names());
                     }
                     return Ok(());
                 }
-                Event::Text(t) => !t.iter().all(|b| b.is_ascii_whitespace()),
-                Event::GeneralRef(r) => {
-                    let known = matches!(r.resolve_char_ref(), Ok(Some(_)))
-                        || super::escape::predefined_entity(&r).is_some();
-                    if !known {
-                        return Err(self.syntax(
-                            start,
-                            format!("undefined entity '&{};'", String::from_utf8_lossy(&r)),
-                        ));
-                    }
-                    true
-                }
-                Event::CData(_) | Event::Comment(_) | Event::PI(_) => true,
-                Event::Decl(_) => {
-                    return Err(self.syntax(start, "xml declaration inside an element"))
-                }
-                Event::DocType(_) => return Err(self.syntax(start, "doctype inside an element")),
-                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+                Tok::Text(t) => !t.bytes().all(|b| b.is_ascii_whitespace()),
+                Tok::CData | Tok::Other => true,
+                Tok::Decl => return Err(self.syntax(start, "xml declaration inside an element")),
+                Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
             };
             if keep {
                 // Kept text loses its surrounding blanks (nothing else starts or ends with
@@ -799,21 +469,19 @@ impl<'a> Cx<'a> {
 
     // ----------------------------------------------------------------- documents
 
-    fn document(&mut self) -> Result<ParsedDocument, Fatal> {
+    /// Reads the document; `interfaces` is at least how many interfaces it has, so the list
+    /// of large models is allocated once and never grown and copied.
+    fn document(&mut self, interfaces: usize) -> Result<ParsedDocument, Fatal> {
         let mut doc = ParsedDocument {
             root: String::new(),
-            // Sized once: at most one interface per `<interface` in the text (a few bytes to
-            // count, and the list of large models is never grown and copied).
-            interfaces: Vec::with_capacity(
-                memchr::memmem::find_iter(self.src.as_bytes(), b"<interface").count(),
-            ),
+            interfaces: Vec::with_capacity(interfaces),
         };
         loop {
             let (start, ev) = self.next()?;
             match ev {
-                Event::Start(e) | Event::Empty(e) => {
-                    let empty = self.src[start..self.pos()].ends_with("/>");
-                    let name = self.name_of(&e);
+                Tok::Start(e) | Tok::Empty(e) => {
+                    let empty = matches!(ev, Tok::Empty(_));
+                    let name = e.name;
                     if !doc.root.is_empty() && (doc.root != "interface" || name != "interface") {
                         return Err(self.syntax(start, "more than one root element"));
                     }
@@ -845,18 +513,15 @@ impl<'a> Cx<'a> {
                         }
                     }
                 }
-                Event::Text(t) => {
-                    if !t.iter().all(|b| b.is_ascii_whitespace()) {
+                Tok::Text(t) => {
+                    if !t.bytes().all(|b| b.is_ascii_whitespace()) {
                         return Err(self.syntax(start, "text outside the root element"));
                     }
                 }
-                Event::GeneralRef(_) | Event::CData(_) => {
-                    return Err(self.syntax(start, "text outside the root element"))
-                }
-                Event::End(_) => return Err(self.syntax(start, "unexpected end tag")),
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-                Event::DocType(_) => unreachable_doctype()?,
-                Event::Eof => break,
+                Tok::CData => return Err(self.syntax(start, "text outside the root element")),
+                Tok::End => return Err(self.syntax(start, "unexpected end tag")),
+                Tok::Decl | Tok::Other => {}
+                Tok::Eof => break,
             }
         }
         if doc.root.is_empty() {
@@ -866,19 +531,12 @@ impl<'a> Cx<'a> {
     }
 
     /// Skips the rest of an element whose start tag was just read, within the depth limit.
-    fn skip(&mut self, _e: &BytesStart<'_>, start: usize) -> Result<(), Fatal> {
-        let outer = self.depth.saturating_sub(1);
+    fn skip(&mut self, _e: &Tag<'_>, start: usize) -> Result<(), Fatal> {
+        let outer = self.lx.depth().saturating_sub(1);
         loop {
             match self.next()? {
-                (_, Event::End(_)) if self.depth == outer => return Ok(()),
-                (_, Event::Eof) => return Err(self.syntax(start, "unclosed element")),
-                (at, Event::GeneralRef(r))
-                    if !matches!(r.resolve_char_ref(), Ok(Some(_)))
-                        && super::escape::predefined_entity(&r).is_none() =>
-                {
-                    let name = String::from_utf8_lossy(&r).into_owned();
-                    return Err(self.syntax(at, format!("undefined entity '&{name};'")));
-                }
+                (_, Tok::End) if self.lx.depth() == outer => return Ok(()),
+                (_, Tok::Eof) => return Err(self.syntax(start, "unclosed element")),
                 _ => {}
             }
         }
@@ -891,10 +549,10 @@ impl<'a> Cx<'a> {
         loop {
             let (start, ev) = self.next()?;
             match ev {
-                Event::Start(e) if self.name_of(&e) == "domain" => self.domain(false, doc)?,
-                Event::Start(e) => self.skip(&e, start)?,
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+                Tok::Start(e) if e.name == "domain" => self.domain(false, doc)?,
+                Tok::Start(e) => self.skip(&e, start)?,
+                Tok::End => return Ok(()),
+                Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
                 _ => {}
             }
         }
@@ -907,10 +565,10 @@ impl<'a> Cx<'a> {
         loop {
             let (start, ev) = self.next()?;
             match ev {
-                Event::Start(e) if self.name_of(&e) == "devices" => self.devices(doc)?,
-                Event::Start(e) => self.skip(&e, start)?,
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+                Tok::Start(e) if e.name == "devices" => self.devices(doc)?,
+                Tok::Start(e) => self.skip(&e, start)?,
+                Tok::End => return Ok(()),
+                Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
                 _ => {}
             }
         }
@@ -920,19 +578,19 @@ impl<'a> Cx<'a> {
         loop {
             let (start, ev) = self.next()?;
             match ev {
-                Event::Start(e) if self.name_of(&e) == "interface" => {
+                Tok::Start(e) if e.name == "interface" => {
                     let path = format!("devices/interface[{}]", doc.interfaces.len() + 1);
                     let p = self.interface(&e, false, start, path)?;
                     doc.interfaces.push(p);
                 }
-                Event::Empty(e) if self.name_of(&e) == "interface" => {
+                Tok::Empty(e) if e.name == "interface" => {
                     let path = format!("devices/interface[{}]", doc.interfaces.len() + 1);
                     let p = self.interface(&e, true, start, path)?;
                     doc.interfaces.push(p);
                 }
-                Event::Start(e) => self.skip(&e, start)?,
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.syntax(start, "unexpected end of document")),
+                Tok::Start(e) => self.skip(&e, start)?,
+                Tok::End => return Ok(()),
+                Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
                 _ => {}
             }
         }
@@ -942,7 +600,7 @@ impl<'a> Cx<'a> {
 
     fn interface(
         &mut self,
-        e: &BytesStart<'a>,
+        e: &Tag<'a>,
         empty: bool,
         start: usize,
         path: String,
@@ -996,7 +654,7 @@ impl<'a> Cx<'a> {
         let mut tag_n = 0usize;
         let _ = &mut tag_n;
         self.children("", empty, &mut ex, |cx, ex, c, cempty| {
-            let name = cx.name_of(c);
+            let name = c.name;
             match name {
                 "source" if source.is_none() => match cx.source(&ty, c, cempty, ex)? {
                     Some(k) => {
@@ -1096,7 +754,7 @@ impl<'a> Cx<'a> {
                     };
                     Self::keep_attrs(ex, "filterref", &a, &["filter"]);
                     cx.children("filterref", cempty, ex, |cx, ex, p, pempty| {
-                        if cx.name_of(p) != "parameter" {
+                        if p.name != "parameter" {
                             return Ok(Took::Unknown);
                         }
                         let a = cx.attrs(p)?;
@@ -1281,7 +939,7 @@ impl<'a> Cx<'a> {
     /// attribute the element is kept verbatim.
     fn simple(
         &mut self,
-        c: &BytesStart<'a>,
+        c: &Tag<'a>,
         empty: bool,
         ex: &mut Extras,
         rel: &'static str,
@@ -1337,12 +995,12 @@ impl<'a> Cx<'a> {
     fn source(
         &mut self,
         ty: &str,
-        c: &BytesStart<'a>,
+        c: &Tag<'a>,
         empty: bool,
         ex: &mut Extras,
     ) -> Result<Option<InterfaceKind>, Fatal> {
         let a = self.attrs(c)?;
-        let at = self.offset_of(c.as_ref()).unwrap_or(0);
+        let at = c.at;
         let missing = |cx: &mut Self, what: &str| {
             let d = Diagnostic::error(
                 "source.missing",
@@ -1466,7 +1124,7 @@ impl<'a> Cx<'a> {
                 Self::keep_attrs(ex, "source", &a, &["type", "path", "mode"]);
                 let mut reconnect = None;
                 self.children("source", empty, ex, |cx, ex, r, rempty| {
-                    if cx.name_of(r) != "reconnect" || reconnect.is_some() {
+                    if r.name != "reconnect" || reconnect.is_some() {
                         return Ok(Took::Unknown);
                     }
                     let ra = cx.attrs(r)?;
@@ -1494,7 +1152,7 @@ impl<'a> Cx<'a> {
                 Self::keep_attrs(ex, "source", &a, &[]);
                 let mut addr: Option<Option<PciAddress>> = None;
                 self.children("source", empty, ex, |cx, ex, c, cempty| {
-                    if cx.name_of(c) != "address" || addr.is_some() {
+                    if c.name != "address" || addr.is_some() {
                         return Ok(Took::Unknown);
                     }
                     let aa = cx.attrs(c)?;
@@ -1530,7 +1188,7 @@ impl<'a> Cx<'a> {
         Ok(Some(kind.unwrap_or(InterfaceKind::Ethernet)))
     }
 
-    fn vlan(&mut self, c: &BytesStart<'a>, empty: bool, ex: &mut Extras) -> Result<Vlan, Fatal> {
+    fn vlan(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Vlan, Fatal> {
         let a = self.attrs(c)?;
         let mut vlan = Vlan::default();
         if let Some(t) = find(&a, "trunk") {
@@ -1539,7 +1197,7 @@ impl<'a> Cx<'a> {
         Self::keep_attrs(ex, "vlan", &a, &["trunk"]);
         let mut n = 0usize;
         self.children("vlan", empty, ex, |cx, ex, t, tempty| {
-            if cx.name_of(t) != "tag" {
+            if t.name != "tag" {
                 return Ok(Took::Unknown);
             }
             let ta = cx.attrs(t)?;
@@ -1572,7 +1230,7 @@ impl<'a> Cx<'a> {
 
     fn virtualport(
         &mut self,
-        c: &BytesStart<'a>,
+        c: &Tag<'a>,
         empty: bool,
         ex: &mut Extras,
     ) -> Result<Option<VirtualPort>, Fatal> {
@@ -1582,7 +1240,7 @@ impl<'a> Cx<'a> {
         let mut params: Option<Untyped> = None;
         let mut given: Vec<(&'static str, usize)> = Vec::new();
         self.children("virtualport", empty, ex, |cx, ex, p, pempty| {
-            if cx.name_of(p) != "parameters" || params.is_some() {
+            if p.name != "parameters" || params.is_some() {
                 return Ok(Took::Unknown);
             }
             let rel = "virtualport/parameters";
@@ -1709,17 +1367,12 @@ impl<'a> Cx<'a> {
         }))
     }
 
-    fn bandwidth(
-        &mut self,
-        c: &BytesStart<'a>,
-        empty: bool,
-        ex: &mut Extras,
-    ) -> Result<Bandwidth, Fatal> {
+    fn bandwidth(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Bandwidth, Fatal> {
         let a = self.attrs(c)?;
         Self::keep_attrs(ex, "bandwidth", &a, &[]);
         let mut bw = Bandwidth::default();
         self.children("bandwidth", empty, ex, |cx, ex, d, dempty| {
-            let (rel, name) = match cx.name_of(d) {
+            let (rel, name) = match d.name {
                 "inbound" if bw.inbound.is_none() => ("bandwidth/inbound", "inbound"),
                 "outbound" if bw.outbound.is_none() => ("bandwidth/outbound", "outbound"),
                 _ => return Ok(Took::Unknown),
@@ -1751,12 +1404,7 @@ impl<'a> Cx<'a> {
         Ok(bw)
     }
 
-    fn driver(
-        &mut self,
-        c: &BytesStart<'a>,
-        empty: bool,
-        ex: &mut Extras,
-    ) -> Result<Driver, Fatal> {
+    fn driver(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Driver, Fatal> {
         let a = self.attrs(c)?;
         let mut d = Driver::default();
         let rel = "driver";
@@ -1778,7 +1426,7 @@ impl<'a> Cx<'a> {
             }
         }
         Self::keep_attrs(ex, rel, &a, DRIVER_ATTRIBUTES);
-        self.children(rel, empty, ex, |cx, ex, o, oempty| match cx.name_of(o) {
+        self.children(rel, empty, ex, |cx, ex, o, oempty| match o.name {
             "host" if d.host.is_none() => {
                 let rel = "driver/host";
                 let oa = cx.attrs(o)?;
@@ -1828,7 +1476,7 @@ impl<'a> Cx<'a> {
         let mut co = Coalesce::default();
         let mut rx_seen = false;
         self.children("coalesce", empty, ex, |cx, ex, rx, rxempty| {
-            if cx.name_of(rx) != "rx" || rx_seen {
+            if rx.name != "rx" || rx_seen {
                 return Ok(Took::Unknown);
             }
             rx_seen = true;
@@ -1836,7 +1484,7 @@ impl<'a> Cx<'a> {
             Self::keep_attrs(ex, "coalesce/rx", &ra, &[]);
             let mut frames_seen = false;
             cx.children("coalesce/rx", rxempty, ex, |cx, ex, f, fempty| {
-                if cx.name_of(f) != "frames" || frames_seen {
+                if f.name != "frames" || frames_seen {
                     return Ok(Took::Unknown);
                 }
                 frames_seen = true;
@@ -1855,15 +1503,6 @@ impl<'a> Cx<'a> {
     }
 }
 
-fn unreachable_doctype() -> Result<(), Fatal> {
-    // `next` turns DOCTYPE into an error before any caller sees it.
-    Err(Diagnostic::error(
-        "xml.doctype",
-        "",
-        "doctype is not accepted",
-    ))
-}
-
 /// Anchors every kept copy of a known child (a second `<mac>`, a `<model>` without type, ...)
 /// right after the known one, wherever it stood: the writer then never puts a copy first, where
 /// it would be read instead, and the anchor is the same when the output is read again.
@@ -1880,26 +1519,4 @@ fn anchor_copies(kept: &mut [ExtraNode], rel: &str, known: &[&'static str]) {
             n.after = Some((*k).to_owned());
         }
     }
-}
-
-/// Attribute value normalisation (line ends and white space become spaces) and unescaping.
-fn normalize_attr(raw: &str) -> Result<Cow<'_, str>, String> {
-    if !raw
-        .bytes()
-        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r' | b'<'))
-    {
-        return Ok(Cow::Borrowed(raw));
-    }
-    if raw.contains('<') {
-        return Err("'<' is not allowed in an attribute value".into());
-    }
-    let spaced = raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " ");
-    let out = quick_xml::escape::unescape(&spaced).map_err(|e| e.to_string())?;
-    if let Some(c) = out.chars().find(|&c| !is_xml_char(c)) {
-        return Err(format!(
-            "character reference to U+{:04X}, which xml does not allow",
-            c as u32
-        ));
-    }
-    Ok(Cow::Owned(out.into_owned()))
 }

@@ -1,0 +1,748 @@
+//! The tokenizer under the reader. One pass over the bytes splits the markup, checks that it is
+//! well-formed (names, attributes, matching end tags, comments, references, no DOCTYPE) and
+//! hands each start tag's attributes over already split, checked and normalised, so nothing is
+//! read twice.
+//!
+//! The characters themselves are checked before (the reader's `find_bad_char` pre-pass), and
+//! the size and attribute-count limits too; this pass enforces the depth limit and the
+//! attribute limit per tag.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use super::escape::predefined_entity;
+use super::is_xml_char;
+use crate::diag::Diagnostic;
+use crate::model::extras::is_xml_name;
+
+/// A fatal finding: reading cannot go on.
+pub(super) type Fatal = Diagnostic;
+
+/// One attribute of a start tag: its name, its normalised value and the offset of its name.
+#[derive(Clone)]
+pub(super) struct Attr<'a> {
+    pub name: &'a str,
+    pub value: Cow<'a, str>,
+    pub off: usize,
+}
+
+impl Attr<'_> {
+    const NONE: Attr<'static> = Attr {
+        name: "",
+        value: Cow::Borrowed(""),
+        off: 0,
+    };
+}
+
+/// How many attributes [`Attrs`] holds without allocating (libvirt's elements have fewer).
+const INLINE_ATTRS: usize = 8;
+
+/// The attributes of one start tag: inline up to [`INLINE_ATTRS`], on the heap beyond.
+pub(super) struct Attrs<'a> {
+    len: usize,
+    inline: [Attr<'a>; INLINE_ATTRS],
+    spill: Vec<Attr<'a>>,
+}
+
+impl<'a> Attrs<'a> {
+    pub fn new() -> Self {
+        Attrs {
+            len: 0,
+            inline: [const { Attr::NONE }; INLINE_ATTRS],
+            spill: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+        self.spill.clear();
+    }
+
+    fn push(&mut self, a: Attr<'a>) {
+        if self.len < INLINE_ATTRS {
+            self.inline[self.len] = a;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend(self.inline.iter().cloned());
+            }
+            self.spill.push(a);
+        }
+        self.len += 1;
+    }
+}
+
+impl<'s, 'a> IntoIterator for &'s Attrs<'a> {
+    type Item = &'s Attr<'a>;
+    type IntoIter = std::slice::Iter<'s, Attr<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> std::ops::Deref for Attrs<'a> {
+    type Target = [Attr<'a>];
+    fn deref(&self) -> &[Attr<'a>] {
+        if self.len <= INLINE_ATTRS {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+}
+
+/// A start tag: its element name and the offset of its `<`.
+#[derive(Clone, Copy)]
+pub(super) struct Tag<'a> {
+    pub name: &'a str,
+    pub at: usize,
+}
+
+/// One piece of the document.
+pub(super) enum Tok<'a> {
+    /// `<name ...>`; the attributes are in [`Lexer::attrs`].
+    Start(Tag<'a>),
+    /// `<name .../>`; the attributes are in [`Lexer::attrs`].
+    Empty(Tag<'a>),
+    /// `</name>`, matching the innermost open element.
+    End,
+    /// Character data up to the next markup, references checked.
+    Text(&'a str),
+    /// `<![CDATA[...]]>`.
+    CData,
+    /// A comment or a processing instruction.
+    Other,
+    /// The XML declaration (only ever at the very start).
+    Decl,
+    /// The end of the input.
+    Eof,
+}
+
+/// Name bytes by table: [`NAME_START`] may start a name, [`NAME_CHAR`] may follow, and
+/// [`NAME_WIDE`] is a byte of a multi-byte character (the whole name is then checked by
+/// [`is_xml_name`]).
+const NAME_START: u8 = 1;
+const NAME_CHAR: u8 = 2;
+const NAME_WIDE: u8 = 4;
+static NAME_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b == b':' {
+            NAME_START | NAME_CHAR
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            NAME_CHAR
+        } else if b >= 0x80 {
+            NAME_START | NAME_CHAR | NAME_WIDE
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// Bytes that end a run of plain text: markup, references, and `]` (for `]]>`).
+static TEXT_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'<' as usize] = true;
+    t[b'&' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+pub(super) struct Lexer<'a> {
+    src: &'a str,
+    /// Offset of the next byte to read.
+    pub pos: usize,
+    /// Where the document starts (after a UTF-8 byte order mark).
+    first: usize,
+    /// Names of the open elements, outermost first.
+    open: Vec<&'a str>,
+    pub max_depth: usize,
+    pub max_attributes: usize,
+    /// The attributes of the last start tag, and the offset of that tag.
+    pub attrs: Attrs<'a>,
+    pub attrs_at: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(src: &'a str) -> Self {
+        let first = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        Lexer {
+            src,
+            pos: first,
+            first,
+            open: Vec::with_capacity(16),
+            max_depth: super::MAX_DEPTH,
+            max_attributes: super::MAX_ATTRIBUTES,
+            attrs: Attrs::new(),
+            attrs_at: usize::MAX,
+        }
+    }
+
+    /// How many elements are open.
+    pub fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    fn syntax(at: usize, msg: impl std::fmt::Display) -> Fatal {
+        Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at)
+    }
+
+    /// The next piece and the offset where it starts.
+    pub fn next(&mut self) -> Result<(usize, Tok<'a>), Fatal> {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        match b.get(start) {
+            None => Ok((start, Tok::Eof)),
+            Some(b'<') => match b.get(start + 1) {
+                Some(b'/') => self.end_tag(start),
+                Some(b'!') => self.bang(start),
+                Some(b'?') => self.pi(start),
+                _ => self.start_tag(start),
+            },
+            Some(_) => {
+                // Text between tags is mostly a line end and indentation: a plain loop.
+                let mut end = start;
+                while end < b.len() && !TEXT_STOP[usize::from(b[end])] {
+                    end += 1;
+                }
+                if end < b.len() && b[end] != b'<' {
+                    end = memchr::memchr(b'<', &b[end..]).map_or(b.len(), |k| end + k);
+                    check_text(&self.src[start..end], start)?;
+                }
+                self.pos = end;
+                Ok((start, Tok::Text(&self.src[start..end])))
+            }
+        }
+    }
+
+    /// End of the name starting at `i`, and whether it is an xml name.
+    fn name(&self, i: usize) -> (usize, bool) {
+        let b = self.src.as_bytes();
+        let Some(&first) = b.get(i) else {
+            return (i, false);
+        };
+        let kind = NAME_BYTE[usize::from(first)];
+        if kind & NAME_START == 0 {
+            return (i, false);
+        }
+        let (mut j, mut wide) = (i + 1, kind);
+        while j < b.len() {
+            let k = NAME_BYTE[usize::from(b[j])];
+            if k == 0 {
+                break;
+            }
+            wide |= k;
+            j += 1;
+        }
+        if wide & NAME_WIDE != 0 {
+            return (j, is_xml_name(&self.src[i..j]));
+        }
+        (j, true)
+    }
+
+    fn skip_ws(&self, mut i: usize) -> usize {
+        let b = self.src.as_bytes();
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        i
+    }
+
+    fn end_tag(&mut self, start: usize) -> Result<(usize, Tok<'a>), Fatal> {
+        let b = self.src.as_bytes();
+        let n0 = start + 2;
+        let (n1, valid) = self.name(n0);
+        let name = &self.src[n0..n1];
+        let i = self.skip_ws(n1);
+        if b.get(i) != Some(&b'>') || !valid {
+            return Err(Self::syntax(start, "malformed end tag: expected </name>"));
+        }
+        match self.open.pop() {
+            Some(open) if open == name => {}
+            Some(open) => {
+                return Err(Self::syntax(
+                    start,
+                    format!("expected </{open}>, found </{name}>"),
+                ))
+            }
+            None => return Err(Self::syntax(start, format!("unexpected end tag </{name}>"))),
+        }
+        self.pos = i + 1;
+        Ok((start, Tok::End))
+    }
+
+    /// Offset just past the first `end` at or after `from`.
+    fn past(&self, from: usize, end: &[u8]) -> Option<usize> {
+        let b = self.src.as_bytes().get(from..)?;
+        memchr::memmem::find(b, end).map(|k| from + k + end.len())
+    }
+
+    fn bang(&mut self, start: usize) -> Result<(usize, Tok<'a>), Fatal> {
+        let rest = &self.src.as_bytes()[start..];
+        if rest.starts_with(b"<!--") {
+            let Some(end) = self.past(start + 4, b"-->") else {
+                return Err(Self::syntax(start, "comment not closed: expected -->"));
+            };
+            let body = &rest[4..end - start - 3];
+            if memchr::memmem::find(body, b"--").is_some() || body.ends_with(b"-") {
+                return Err(Self::syntax(start, "'--' is not allowed inside a comment"));
+            }
+            self.pos = end;
+            Ok((start, Tok::Other))
+        } else if rest.starts_with(b"<![CDATA[") {
+            let Some(end) = self.past(start + 9, b"]]>") else {
+                return Err(Self::syntax(
+                    start,
+                    "CDATA section not closed: expected ]]>",
+                ));
+            };
+            self.pos = end;
+            Ok((start, Tok::CData))
+        } else if rest.starts_with(b"<!DOCTYPE") {
+            Err(Diagnostic::error(
+                "xml.doctype",
+                "",
+                "doctype and entity declarations are not accepted",
+            )
+            .at(start))
+        } else {
+            Err(Self::syntax(
+                start,
+                "unknown markup: expected a comment, CDATA or an element",
+            ))
+        }
+    }
+
+    fn pi(&mut self, start: usize) -> Result<(usize, Tok<'a>), Fatal> {
+        let b = self.src.as_bytes();
+        let (t1, valid) = self.name(start + 2);
+        let target = &self.src[start + 2..t1];
+        let Some(end) = self.past(start + 2, b"?>") else {
+            return Err(Self::syntax(
+                start,
+                "processing instruction not closed: expected ?>",
+            ));
+        };
+        let after_ok = t1 + 2 == end || b.get(t1).is_some_and(|&c| is_ws(c));
+        if !valid || !after_ok {
+            return Err(Self::syntax(
+                start,
+                "malformed processing instruction: expected <?target ...?>",
+            ));
+        }
+        self.pos = end;
+        if target.eq_ignore_ascii_case("xml") {
+            if start != self.first || target != "xml" {
+                return Err(Self::syntax(
+                    start,
+                    "xml declaration allowed only at the start of the document",
+                ));
+            }
+            return Ok((start, Tok::Decl));
+        }
+        Ok((start, Tok::Other))
+    }
+
+    /// A start tag: `<name (S attr S? = S? quoted-value)* S? /?>`, attributes checked (xml
+    /// names, no duplicates, values without '<' or undefined references, at most
+    /// `max_attributes`) and kept in `attrs`.
+    fn start_tag(&mut self, start: usize) -> Result<(usize, Tok<'a>), Fatal> {
+        let src = self.src;
+        let b = src.as_bytes();
+        let (n1, valid) = self.name(start + 1);
+        let name = &src[start + 1..n1];
+        if !valid {
+            let shown: String = src[start + 1..]
+                .chars()
+                .take_while(|&c| c != '>' && !c.is_whitespace())
+                .take(40)
+                .collect();
+            return Err(Self::syntax(
+                start,
+                format!("invalid element name '{shown}'"),
+            ));
+        }
+        self.attrs.clear();
+        self.attrs_at = usize::MAX;
+        let mut i = n1;
+        let mut n = 0usize;
+        let mut many: HashSet<&str> = HashSet::new();
+        let empty = loop {
+            let blank = i;
+            i = self.skip_ws(i);
+            match b.get(i) {
+                None => return Err(Self::syntax(start, format!("<{name}> is not closed"))),
+                Some(b'>') => {
+                    i += 1;
+                    break false;
+                }
+                Some(b'/') => {
+                    if b.get(i + 1) != Some(&b'>') {
+                        return Err(Self::syntax(i, "expected '/>'"));
+                    }
+                    i += 2;
+                    break true;
+                }
+                Some(_) => {}
+            }
+            if i == blank {
+                return Err(Self::syntax(i, "expected white space before an attribute"));
+            }
+            let k0 = i;
+            let valid;
+            (i, valid) = self.name(i);
+            let key = &src[k0..i];
+            if !valid {
+                let shown: String = src[k0..]
+                    .chars()
+                    .take_while(|&c| c != '=' && c != '>' && !c.is_whitespace())
+                    .take(40)
+                    .collect();
+                return Err(Self::syntax(
+                    k0,
+                    format!("invalid attribute name '{shown}'"),
+                ));
+            }
+            i = self.skip_ws(i);
+            if b.get(i) != Some(&b'=') {
+                return Err(Self::syntax(
+                    k0,
+                    format!("attribute '{key}' has no value: expected {key}='...'"),
+                ));
+            }
+            i = self.skip_ws(i + 1);
+            let q = match b.get(i) {
+                Some(&q @ (b'\'' | b'"')) => q,
+                _ => {
+                    return Err(Self::syntax(
+                        i,
+                        format!("the value of attribute '{key}' must be in quotes"),
+                    ))
+                }
+            };
+            let v0 = i + 1;
+            // Find the closing quote, noting bytes that need normalising on the way (values
+            // are short: a plain loop beats a vector search here).
+            let special = |c: u8| matches!(c, b'&' | b'\t' | b'\n' | b'\r' | b'<');
+            let mut j = v0;
+            let mut plain = true;
+            let short = b.len().min(v0 + 64);
+            while j < short && b[j] != q {
+                plain &= !special(b[j]);
+                j += 1;
+            }
+            if j == short && j < b.len() {
+                // A long value: vector search for the quote, then a branch-free check.
+                j = memchr::memchr(q, &b[j..]).map_or(b.len(), |k| j + k);
+                plain = plain
+                    && !b[short..j]
+                        .chunks(64)
+                        .any(|c| c.iter().fold(false, |acc, &x| acc | special(x)));
+            }
+            if j == b.len() {
+                return Err(Self::syntax(
+                    i,
+                    format!("the value of attribute '{key}' is not closed"),
+                ));
+            }
+            i = j + 1;
+            if n >= self.max_attributes {
+                return Err(Diagnostic::error(
+                    "xml.too-many-attributes",
+                    "",
+                    format!(
+                        "<{name}> has more than {} attributes (the attribute limit)",
+                        self.max_attributes
+                    ),
+                )
+                .at(start));
+            }
+            let dup = if n < 16 {
+                // Most names differ in length or first byte: no call to compare them.
+                self.attrs.iter().any(|a| {
+                    a.name.len() == key.len() && a.name.as_bytes()[0] == b[k0] && a.name == key
+                })
+            } else {
+                if many.is_empty() {
+                    many.extend(self.attrs.iter().map(|a| a.name));
+                }
+                !many.insert(key)
+            };
+            if dup {
+                return Err(Self::syntax(k0, format!("duplicate attribute '{key}'")));
+            }
+            n += 1;
+            let raw = &src[v0..j];
+            let value = if plain {
+                Cow::Borrowed(raw)
+            } else {
+                normalize_attr(raw).map_err(|msg| Self::syntax(v0, msg))?
+            };
+            self.attrs.push(Attr {
+                name: key,
+                value,
+                off: k0,
+            });
+        };
+        if self.open.len() >= self.max_depth {
+            return Err(Diagnostic::error(
+                "xml.too-deep",
+                "",
+                format!(
+                    "elements nested more than {} deep (the depth limit)",
+                    self.max_depth
+                ),
+            )
+            .at(start));
+        }
+        self.pos = i;
+        self.attrs_at = start;
+        let tag = Tag { name, at: start };
+        if empty {
+            Ok((start, Tok::Empty(tag)))
+        } else {
+            self.open.push(name);
+            Ok((start, Tok::Start(tag)))
+        }
+    }
+}
+
+/// Checks the references in character data (predefined entities and character references to
+/// xml characters only) and that it holds no `]]>`.
+fn check_text(text: &str, at: usize) -> Result<(), Fatal> {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr2(b'&', b']', &b[from..]).map(|k| from + k) {
+        if b[k] == b']' {
+            if b[k..].starts_with(b"]]>") {
+                return Err(Lexer::syntax(at + k, "']]>' is not allowed in text"));
+            }
+            from = k + 1;
+            continue;
+        }
+        let len = reference_len(&text[k..]).map_err(|msg| Lexer::syntax(at + k, msg))?;
+        from = k + len;
+    }
+    Ok(())
+}
+
+/// Length of the reference at the start of `s` (which starts with `&`), if it is one xml
+/// allows without a DOCTYPE: `&amp;`, `&lt;`, `&gt;`, `&apos;`, `&quot;`, `&#N;`, `&#xH;`.
+fn reference_len(s: &str) -> Result<usize, String> {
+    let Some(semi) = s.bytes().take(64).position(|c| c == b';') else {
+        return Err("'&' must start a reference such as &amp;".into());
+    };
+    let name = &s[1..semi];
+    let ok = if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix('x') {
+            Some(hex) if !hex.is_empty() && hex.bytes().all(|c| c.is_ascii_hexdigit()) => {
+                u32::from_str_radix(hex, 16).ok()
+            }
+            None if !num.is_empty() && num.bytes().all(|c| c.is_ascii_digit()) => num.parse().ok(),
+            _ => return Err(format!("malformed character reference '&{name};'")),
+        };
+        match code.and_then(char::from_u32) {
+            Some(c) if is_xml_char(c) => true,
+            _ => {
+                return Err(format!(
+                    "character reference '&{name};' is to a character xml does not allow"
+                ))
+            }
+        }
+    } else {
+        predefined_entity(name.as_bytes()).is_some()
+    };
+    if !ok {
+        return Err(format!("undefined entity '&{name};'"));
+    }
+    Ok(semi + 1)
+}
+
+/// Attribute value normalisation (line ends and white space become spaces) and unescaping.
+pub(super) fn normalize_attr(raw: &str) -> Result<Cow<'_, str>, String> {
+    if !raw
+        .bytes()
+        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r' | b'<'))
+    {
+        return Ok(Cow::Borrowed(raw));
+    }
+    if raw.contains('<') {
+        return Err("'<' is not allowed in an attribute value".into());
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(k) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+    {
+        out.push_str(&rest[..k]);
+        match rest.as_bytes()[k] {
+            b'&' => {
+                let len = reference_len(&rest[k..])?;
+                let name = &rest[k + 1..k + len - 1];
+                let c = match name.strip_prefix('#') {
+                    Some(num) => match num.strip_prefix('x') {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => num.parse().ok(),
+                    }
+                    .and_then(char::from_u32),
+                    None => predefined_entity(name.as_bytes()),
+                };
+                out.push(c.unwrap_or('\u{FFFD}'));
+                rest = &rest[k + len..];
+            }
+            b'\r' => {
+                // A CR LF pair is one line end, one space.
+                out.push(' ');
+                let skip = if rest.as_bytes().get(k + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                rest = &rest[k + skip..];
+            }
+            _ => {
+                out.push(' ');
+                rest = &rest[k + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(Cow::Owned(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(src: &str) -> Result<Vec<String>, String> {
+        let mut lx = Lexer::new(src);
+        let mut out = Vec::new();
+        loop {
+            let (at, t) = lx
+                .next()
+                .map_err(|d| format!("{}@{:?}", d.message, d.offset))?;
+            out.push(match t {
+                Tok::Start(t) => format!("{at}<{}{}>", t.name, attrs(&lx)),
+                Tok::Empty(t) => format!("{at}<{}{}/>", t.name, attrs(&lx)),
+                Tok::End => format!("{at}end"),
+                Tok::Text(s) => format!("{at}text{s:?}"),
+                Tok::CData => format!("{at}cdata"),
+                Tok::Other => format!("{at}other"),
+                Tok::Decl => format!("{at}decl"),
+                Tok::Eof => break,
+            });
+        }
+        Ok(out)
+    }
+
+    fn attrs(lx: &Lexer<'_>) -> String {
+        lx.attrs
+            .iter()
+            .map(|a| format!(" {}={:?}@{}", a.name, a.value, a.off))
+            .collect()
+    }
+
+    #[test]
+    fn splits_markup() {
+        assert_eq!(
+            toks(
+                "<?xml version='1.0'?><a x='1' y = \"2\"><!-- c --><b/>t &amp; u<![CDATA[<]]></a>"
+            )
+            .unwrap(),
+            [
+                "0decl",
+                "21<a x=\"1\"@24 y=\"2\"@30>",
+                "38other",
+                "48<b/>",
+                "52text\"t &amp; u\"",
+                "61cdata",
+                "74end",
+            ]
+        );
+        assert_eq!(
+            toks("\u{FEFF}<?xml version='1.0'?><é ü='&#x9;a&#10;&lt;\tb\r\nc'/>").unwrap(),
+            ["3decl", "24<é ü=\"\\ta\\n< b c\"@28/>"]
+        );
+    }
+
+    #[test]
+    fn refuses_what_xml_refuses() {
+        for bad in [
+            "<a>",
+            "<a></b>",
+            "</a>",
+            "<a x='1'x='2'/>",
+            "<a x='1' x='2'/>",
+            "<a x=1/>",
+            "<a x/>",
+            "<a x='<'/>",
+            "<a x='&y;'/>",
+            "<a x='&#0;'/>",
+            "<a x='&'/>",
+            "<a x='1'",
+            "<a/ >",
+            "<1a/>",
+            "< a/>",
+            "<a 1x='1'/>",
+            "<a>&nbsp;</a>",
+            "<a>&#xD800;</a>",
+            "<a>&#;</a>",
+            "<a>]]></a>",
+            "<a><!-- x -- y --></a>",
+            "<a><!-- x ---></a>",
+            "<a><!-- x</a>",
+            "<a><![CDATA[x</a>",
+            "<a><!ELEMENT a></a>",
+            "<!DOCTYPE a><a/>",
+            "<a/><?xml version='1.0'?>",
+            "<?XML version='1.0'?><a/>",
+            "<a><?pi x</a>",
+            "<a><?1 x?></a>",
+            "<a></a >x</b>",
+        ] {
+            let mut lx = Lexer::new(bad);
+            let mut err = None;
+            for _ in 0..20 {
+                match lx.next() {
+                    Err(e) => {
+                        err = Some(e);
+                        break;
+                    }
+                    Ok((_, Tok::Eof)) => break,
+                    Ok(_) => {}
+                }
+            }
+            // Unclosed elements are the reader's to report; everything else is the lexer's.
+            if bad == "<a>" {
+                assert!(err.is_none() && lx.depth() == 1);
+                continue;
+            }
+            assert!(err.is_some(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn limits() {
+        let mut lx = Lexer::new("<a><b><c/></b></a>");
+        lx.max_depth = 2;
+        assert!(lx.next().is_ok() && lx.next().is_ok());
+        assert_eq!(lx.next().err().map(|e| e.rule), Some("xml.too-deep"));
+        let mut lx = Lexer::new("<a x='1' y='2' z='3'/>");
+        lx.max_attributes = 2;
+        assert_eq!(
+            lx.next().err().map(|e| e.rule),
+            Some("xml.too-many-attributes")
+        );
+        let many: String = (0..40).map(|i| format!(" a{i}='{i}'")).collect();
+        let doc = format!("<a{many} a39='x'/>");
+        assert!(Lexer::new(&doc).next().is_err(), "duplicate past 16");
+    }
+}
