@@ -129,27 +129,41 @@ pub fn parse_base0(s: &str) -> Result<u64, IdError> {
     } else {
         (t, 10)
     };
-    if digits.is_empty() || !digits.bytes().all(|b| (b as char).is_digit(radix)) {
-        return Err(err());
+    digits_value(digits, radix).ok_or_else(err)
+}
+
+/// The value of a non-empty run of digits in `radix` (8, 10 or 16), if it fits in a u64.
+fn digits_value(digits: &str, radix: u32) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
     }
-    u64::from_str_radix(digits, radix).map_err(|_| err())
+    let mut v = 0u64;
+    for &b in digits.as_bytes() {
+        let d = u64::from(hex_value(b)?);
+        if d >= u64::from(radix) {
+            return None;
+        }
+        v = v.checked_mul(u64::from(radix))?.checked_add(d)?;
+    }
+    Some(v)
 }
 
 /// Parses a decimal unsigned integer the way libvirt reads most attributes (leading white
 /// space and `+` skipped; nothing after the digits).
 pub fn parse_decimal(s: &str) -> Result<u64, IdError> {
-    let t = strip_sign(s);
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(IdError::new(IdErrorKind::NumberSyntax, s));
-    }
-    t.parse::<u64>()
-        .map_err(|_| IdError::new(IdErrorKind::NumberSyntax, s))
+    digits_value(strip_sign(s), 10).ok_or_else(|| IdError::new(IdErrorKind::NumberSyntax, s))
 }
 
 /// Leading white space and one `+`, which libvirt's number reader (`strtoul`) skips.
 fn strip_sign(s: &str) -> &str {
-    let t = s.trim_start_matches([' ', '\t', '\n', '\r']);
-    t.strip_prefix('+').unwrap_or(t)
+    // Attribute values rarely start with either: look before trimming.
+    match s.as_bytes().first() {
+        Some(b'0'..=b'9') | None => s,
+        _ => {
+            let t = s.trim_start_matches([' ', '\t', '\n', '\r']);
+            t.strip_prefix('+').unwrap_or(t)
+        }
+    }
 }
 
 /// Serde through the text form; the JSON Schema is a string with `pattern`, which matches
@@ -330,26 +344,45 @@ impl MacAddr {
 impl FromStr for MacAddr {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, IdError> {
+        // Six groups of one or two hex digits separated by ':'.
         let syntax = || IdError::new(IdErrorKind::MacSyntax, s);
         let mut out = [0u8; 6];
-        let mut n = 0;
-        for group in s.split(':') {
-            if n == 6 || group.is_empty() || group.len() > 2 {
+        let (mut n, mut digits) = (0usize, 0u8);
+        for &b in s.as_bytes() {
+            if b == b':' {
+                if digits == 0 || n == 5 {
+                    return Err(syntax());
+                }
+                n += 1;
+                digits = 0;
+                continue;
+            }
+            let Some(v) = hex_value(b) else {
+                return Err(syntax());
+            };
+            if digits == 2 {
                 return Err(syntax());
             }
-            if !group.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(syntax());
-            }
-            out[n] = u8::from_str_radix(group, 16).map_err(|_| syntax())?;
-            n += 1;
+            out[n] = out[n] << 4 | v;
+            digits += 1;
         }
-        if n != 6 {
+        if n != 5 || digits == 0 {
             return Err(syntax());
         }
         if out[0] & 1 == 1 {
             return Err(IdError::new(IdErrorKind::MacMulticast, s));
         }
         Ok(MacAddr(out))
+    }
+}
+
+/// The value of a hex digit.
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
     }
 }
 
@@ -398,13 +431,26 @@ impl FromStr for Uuid {
     fn from_str(s: &str) -> Result<Self, IdError> {
         // libvirt accepts 32 hex digits with dashes anywhere between pairs; normalise by
         // dropping dashes and requiring exactly 32 hex digits.
-        let hex: String = s.chars().filter(|&c| c != '-').collect();
-        if hex.len() != 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) || s.starts_with('-') {
-            return Err(IdError::new(IdErrorKind::UuidSyntax, s));
+        let err = || IdError::new(IdErrorKind::UuidSyntax, s);
+        if s.starts_with('-') {
+            return Err(err());
         }
-        uuid::Uuid::parse_str(&hex)
-            .map(Uuid)
-            .map_err(|_| IdError::new(IdErrorKind::UuidSyntax, s))
+        let (mut v, mut n) = (0u128, 0usize);
+        for &b in s.as_bytes() {
+            if b == b'-' {
+                continue;
+            }
+            let d = hex_value(b).ok_or_else(err)?;
+            if n == 32 {
+                return Err(err());
+            }
+            v = v << 4 | u128::from(d);
+            n += 1;
+        }
+        if n != 32 {
+            return Err(err());
+        }
+        Ok(Uuid(uuid::Uuid::from_u128(v)))
     }
 }
 
@@ -694,9 +740,25 @@ mod tests {
             ("1 ", None),
             ("1a", None),
             ("99999999999999999999999", None),
+            ("0xffffffffffffffff", Some(u64::MAX)),
+            ("0x10000000000000000", None),
+            ("01777777777777777777777", Some(u64::MAX)),
         ];
         for (s, want) in table {
             assert_eq!(parse_base0(s).ok(), *want, "{s:?}");
+        }
+        for (s, want) in [
+            ("18446744073709551615", Some(u64::MAX)),
+            ("18446744073709551616", None),
+            ("007", Some(7)),
+            ("0x7", None),
+            ("+7", Some(7)),
+            ("\t7", Some(7)),
+            ("7\t", None),
+            ("", None),
+            ("+", None),
+        ] {
+            assert_eq!(parse_decimal(s).ok(), want, "{s:?}");
         }
     }
 
@@ -772,6 +834,12 @@ mod tests {
             "52-54-00-6d-90-02",
             "52:54:00:6d:90:002",
             "52:54:00:6g:90:02",
+            ":54:00:6d:90:02",
+            "52::00:6d:90:02",
+            "52:54:00:6d:90:02:",
+            "+2:54:00:6d:90:02",
+            "52:54:00:6d:90:0 ",
+            ":::::",
         ] {
             assert_eq!(kind::<MacAddr>(s), IdErrorKind::MacSyntax, "{s}");
         }

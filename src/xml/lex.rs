@@ -185,6 +185,12 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Hands over the attributes of the last start tag.
+    pub fn take_attrs(&mut self) -> Attrs<'a> {
+        self.attrs_at = usize::MAX;
+        std::mem::replace(&mut self.attrs, Attrs::new())
+    }
+
     /// How many elements are open.
     pub fn depth(&self) -> usize {
         self.open.len()

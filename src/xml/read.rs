@@ -199,7 +199,35 @@ fn find_bad_char(src: &str, suspicious: bool) -> Option<usize> {
 }
 
 fn find<'b, 'a>(attrs: &'b [Attr<'a>], name: &str) -> Option<&'b Attr<'a>> {
-    attrs.iter().find(|a| a.name == name)
+    attrs.iter().find(|a| same(a.name, name))
+}
+
+/// String equality for the short names of attributes and elements, without a call to compare
+/// memory when the lengths or first bytes differ (most of the time).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
+}
+
+/// `prefix` followed by `n` and `]`, e.g. `vlan/tag[2]`.
+fn indexed(prefix: &str, n: usize) -> String {
+    let mut digits = [0u8; 20];
+    let (mut k, mut v) = (digits.len(), n);
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let mut s = String::with_capacity(prefix.len() + digits.len() - k + 1);
+    s.push_str(prefix);
+    for &d in &digits[k..] {
+        s.push(char::from(d));
+    }
+    s.push(']');
+    s
 }
 
 struct Cx<'a> {
@@ -221,10 +249,8 @@ struct Seen {
 }
 
 impl Seen {
+    /// Notes a known child (repeats are harmless: the list is only searched).
     fn add(&mut self, n: &'static str) {
-        if self.names().contains(&n) {
-            return;
-        }
         if self.len < self.inline.len() {
             self.inline[self.len] = n;
         } else {
@@ -277,14 +303,11 @@ impl<'a> Cx<'a> {
         self.lx.next()
     }
 
-    /// The attributes of `e`, the start tag `next` just read.
-    fn attrs(&mut self, e: &Tag<'_>) -> Result<Attrs<'a>, Fatal> {
-        if self.lx.attrs_at != e.at {
-            // Only the tag last read has its attributes at hand (always the case here).
-            return Err(self.syntax(e.at, "attributes read out of order"));
-        }
-        self.lx.attrs_at = usize::MAX;
-        Ok(std::mem::replace(&mut self.lx.attrs, Attrs::new()))
+    /// The attributes of `e`, the start tag `next` just read (every handler asks for them
+    /// before reading further).
+    fn attrs(&mut self, e: &Tag<'_>) -> Attrs<'a> {
+        debug_assert_eq!(self.lx.attrs_at, e.at, "attributes read out of order");
+        self.lx.take_attrs()
     }
 
     fn path(&self, rel: &str) -> String {
@@ -383,7 +406,7 @@ impl<'a> Cx<'a> {
     /// Keeps every attribute not in `known` as an extra of the element at `rel`.
     fn keep_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
         for a in attrs {
-            if !known.contains(&a.name) {
+            if !known.iter().any(|k| same(k, a.name)) {
                 if let Ok(name) = XmlName::new(a.name) {
                     ex.attributes.push(ExtraAttribute {
                         element: rel.to_owned(),
@@ -488,7 +511,7 @@ impl<'a> Cx<'a> {
                     match name {
                         "interface" => {
                             doc.root = "interface".into();
-                            let path = format!("interface[{}]", doc.interfaces.len() + 1);
+                            let path = indexed("interface[", doc.interfaces.len() + 1);
                             let p = self.interface(&e, empty, start, path)?;
                             doc.interfaces.push(p);
                         }
@@ -579,12 +602,12 @@ impl<'a> Cx<'a> {
             let (start, ev) = self.next()?;
             match ev {
                 Tok::Start(e) if e.name == "interface" => {
-                    let path = format!("devices/interface[{}]", doc.interfaces.len() + 1);
+                    let path = indexed("devices/interface[", doc.interfaces.len() + 1);
                     let p = self.interface(&e, false, start, path)?;
                     doc.interfaces.push(p);
                 }
                 Tok::Empty(e) if e.name == "interface" => {
-                    let path = format!("devices/interface[{}]", doc.interfaces.len() + 1);
+                    let path = indexed("devices/interface[", doc.interfaces.len() + 1);
                     let p = self.interface(&e, true, start, path)?;
                     doc.interfaces.push(p);
                 }
@@ -608,7 +631,7 @@ impl<'a> Cx<'a> {
         self.base = path;
         self.notes.clear();
         let errors_before = self.diags.len();
-        let attrs = self.attrs(e)?;
+        let attrs = self.attrs(e);
         let mut ex = Extras::default();
         let ty = match find(&attrs, "type") {
             Some(a) if a.value.is_empty() => {
@@ -664,7 +687,7 @@ impl<'a> Cx<'a> {
                     None => Ok(Took::Unknown),
                 },
                 "mac" if iface.mac.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(addr) = find(&a, "address") else {
                         return Ok(Took::Unknown);
                     };
@@ -689,7 +712,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("bandwidth"))
                 }
                 "port" if iface.port_isolated.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(iso) = find(&a, "isolated") else {
                         return Ok(Took::Unknown);
                     };
@@ -709,7 +732,7 @@ impl<'a> Cx<'a> {
                     })
                 }
                 "target" if iface.target.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let mut t = Target::default();
                     if let Some(d) = find(&a, "dev") {
                         t.dev = cx.id::<DeviceName>("target", d);
@@ -732,7 +755,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("driver"))
                 }
                 "backend" if iface.backend.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let b = Backend {
                         backend_type: find(&a, "type").map(|v| v.value.clone().into_owned()),
                         tap: find(&a, "tap").map(|v| v.value.clone().into_owned()),
@@ -744,7 +767,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("backend"))
                 }
                 "filterref" if iface.filterref.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(f) = find(&a, "filter") else {
                         return Ok(Took::Unknown);
                     };
@@ -757,7 +780,7 @@ impl<'a> Cx<'a> {
                         if p.name != "parameter" {
                             return Ok(Took::Unknown);
                         }
-                        let a = cx.attrs(p)?;
+                        let a = cx.attrs(p);
                         let (Some(n), Some(v)) = (find(&a, "name"), find(&a, "value")) else {
                             return Ok(Took::Unknown);
                         };
@@ -765,7 +788,7 @@ impl<'a> Cx<'a> {
                             name: n.value.clone().into_owned(),
                             value: v.value.clone().into_owned(),
                         });
-                        let rel = format!("filterref/parameter[{}]", fr.parameters.len());
+                        let rel = indexed("filterref/parameter[", fr.parameters.len());
                         Self::keep_attrs(ex, &rel, &a, &["name", "value"]);
                         cx.opaque_children(&rel, pempty, ex)?;
                         Ok(Took::Known("parameter"))
@@ -776,7 +799,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("filterref"))
                 }
                 "teaming" if iface.teaming.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(t) = find(&a, "type") else {
                         return Ok(Took::Unknown);
                     };
@@ -800,7 +823,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("teaming"))
                 }
                 "link" if iface.link.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(s) = find(&a, "state") else {
                         return Ok(Took::Unknown);
                     };
@@ -814,7 +837,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("link"))
                 }
                 "mtu" if iface.mtu.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(s) = find(&a, "size") else {
                         return Ok(Took::Unknown);
                     };
@@ -828,7 +851,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("coalesce"))
                 }
                 "boot" if iface.boot.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(o) = find(&a, "order") else {
                         return Ok(Took::Unknown);
                     };
@@ -843,7 +866,7 @@ impl<'a> Cx<'a> {
                     })
                 }
                 "rom" if iface.rom.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let mut rom = Rom::default();
                     if let Some(b) = find(&a, "bar") {
                         rom.bar = cx.on_off("rom", b);
@@ -858,7 +881,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("rom"))
                 }
                 "address" if iface.address.is_none() => {
-                    let a = cx.attrs(c)?;
+                    let a = cx.attrs(c);
                     let Some(t) = find(&a, "type") else {
                         return Ok(Took::Unknown);
                     };
@@ -946,7 +969,7 @@ impl<'a> Cx<'a> {
         attr: &'static str,
         mut set: impl FnMut(&mut Self, &Attr<'a>, Cow<'a, str>),
     ) -> Result<Took, Fatal> {
-        let a = self.attrs(c)?;
+        let a = self.attrs(c);
         let Some(v) = find(&a, attr) else {
             return Ok(Took::Unknown);
         };
@@ -999,7 +1022,7 @@ impl<'a> Cx<'a> {
         empty: bool,
         ex: &mut Extras,
     ) -> Result<Option<InterfaceKind>, Fatal> {
-        let a = self.attrs(c)?;
+        let a = self.attrs(c);
         let at = c.at;
         let missing = |cx: &mut Self, what: &str| {
             let d = Diagnostic::error(
@@ -1127,7 +1150,7 @@ impl<'a> Cx<'a> {
                     if r.name != "reconnect" || reconnect.is_some() {
                         return Ok(Took::Unknown);
                     }
-                    let ra = cx.attrs(r)?;
+                    let ra = cx.attrs(r);
                     let Some(en) = find(&ra, "enabled") else {
                         return Ok(Took::Unknown);
                     };
@@ -1155,7 +1178,7 @@ impl<'a> Cx<'a> {
                     if c.name != "address" || addr.is_some() {
                         return Ok(Took::Unknown);
                     }
-                    let aa = cx.attrs(c)?;
+                    let aa = cx.attrs(c);
                     let rel = "source/address";
                     match find(&aa, "type") {
                         Some(t) if t.value == "pci" => {}
@@ -1189,7 +1212,7 @@ impl<'a> Cx<'a> {
     }
 
     fn vlan(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Vlan, Fatal> {
-        let a = self.attrs(c)?;
+        let a = self.attrs(c);
         let mut vlan = Vlan::default();
         if let Some(t) = find(&a, "trunk") {
             vlan.trunk = self.yes_no("vlan", t);
@@ -1200,12 +1223,12 @@ impl<'a> Cx<'a> {
             if t.name != "tag" {
                 return Ok(Took::Unknown);
             }
-            let ta = cx.attrs(t)?;
+            let ta = cx.attrs(t);
             let Some(id) = find(&ta, "id") else {
                 return Ok(Took::Unknown);
             };
             n += 1;
-            let rel = format!("vlan/tag[{n}]");
+            let rel = indexed("vlan/tag[", n);
             let id = cx.id(&rel, id);
             let native_mode = match find(&ta, "nativeMode") {
                 Some(m) => cx.choice(
@@ -1234,7 +1257,7 @@ impl<'a> Cx<'a> {
         empty: bool,
         ex: &mut Extras,
     ) -> Result<Option<VirtualPort>, Fatal> {
-        let a = self.attrs(c)?;
+        let a = self.attrs(c);
         let ty = find(&a, "type").map(|t| (t.value.clone().into_owned(), t.off));
         Self::keep_attrs(ex, "virtualport", &a, &["type"]);
         let mut params: Option<Untyped> = None;
@@ -1244,7 +1267,7 @@ impl<'a> Cx<'a> {
                 return Ok(Took::Unknown);
             }
             let rel = "virtualport/parameters";
-            let pa = cx.attrs(p)?;
+            let pa = cx.attrs(p);
             let mut u = Untyped::default();
             for attr in &pa {
                 let form = match attr.name {
@@ -1368,7 +1391,7 @@ impl<'a> Cx<'a> {
     }
 
     fn bandwidth(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Bandwidth, Fatal> {
-        let a = self.attrs(c)?;
+        let a = self.attrs(c);
         Self::keep_attrs(ex, "bandwidth", &a, &[]);
         let mut bw = Bandwidth::default();
         self.children("bandwidth", empty, ex, |cx, ex, d, dempty| {
@@ -1377,7 +1400,7 @@ impl<'a> Cx<'a> {
                 "outbound" if bw.outbound.is_none() => ("bandwidth/outbound", "outbound"),
                 _ => return Ok(Took::Unknown),
             };
-            let da = cx.attrs(d)?;
+            let da = cx.attrs(d);
             let mut rate = Rate::default();
             for attr in &da {
                 if matches!(attr.name, "average" | "peak" | "burst" | "floor") {
@@ -1405,7 +1428,7 @@ impl<'a> Cx<'a> {
     }
 
     fn driver(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Driver, Fatal> {
-        let a = self.attrs(c)?;
+        let a = self.attrs(c);
         let mut d = Driver::default();
         let rel = "driver";
         for attr in &a {
@@ -1429,7 +1452,7 @@ impl<'a> Cx<'a> {
         self.children(rel, empty, ex, |cx, ex, o, oempty| match o.name {
             "host" if d.host.is_none() => {
                 let rel = "driver/host";
-                let oa = cx.attrs(o)?;
+                let oa = cx.attrs(o);
                 let mut h = HostOffloads::default();
                 for attr in &oa {
                     match attr.name {
@@ -1450,7 +1473,7 @@ impl<'a> Cx<'a> {
             }
             "guest" if d.guest.is_none() => {
                 let rel = "driver/guest";
-                let oa = cx.attrs(o)?;
+                let oa = cx.attrs(o);
                 let mut g = GuestOffloads::default();
                 for attr in &oa {
                     match attr.name {
@@ -1480,7 +1503,7 @@ impl<'a> Cx<'a> {
                 return Ok(Took::Unknown);
             }
             rx_seen = true;
-            let ra = cx.attrs(rx)?;
+            let ra = cx.attrs(rx);
             Self::keep_attrs(ex, "coalesce/rx", &ra, &[]);
             let mut frames_seen = false;
             cx.children("coalesce/rx", rxempty, ex, |cx, ex, f, fempty| {
@@ -1489,7 +1512,7 @@ impl<'a> Cx<'a> {
                 }
                 frames_seen = true;
                 let rel = "coalesce/rx/frames";
-                let fa = cx.attrs(f)?;
+                let fa = cx.attrs(f);
                 if let Some(m) = find(&fa, "max") {
                     co.rx_max_frames = cx.num(rel, m);
                 }
