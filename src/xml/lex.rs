@@ -185,10 +185,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Hands over the attributes of the last start tag.
-    pub fn take_attrs(&mut self) -> Attrs<'a> {
-        self.attrs_at = usize::MAX;
-        std::mem::replace(&mut self.attrs, Attrs::new())
+    /// The attributes of `tag`, which must be the start tag read last (they are replaced by
+    /// the next one's: the borrow keeps the reader from going on while they are in use).
+    pub fn attrs_of(&self, tag: &Tag<'_>) -> &Attrs<'a> {
+        debug_assert_eq!(self.attrs_at, tag.at, "attributes of an earlier tag");
+        &self.attrs
     }
 
     /// How many elements are open.

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use super::forms::{schema_accepts, Form};
-use super::lex::{Attr, Attrs, Fatal, Lexer, Tag, Tok};
+use super::lex::{Attr, Fatal, Lexer, Tag, Tok};
 use super::{is_xml_char, MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_SIZE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
@@ -141,11 +141,11 @@ impl ParseOptions {
         let res = cx.document(pre.interfaces);
         match res {
             Err(fatal) => {
-                cx.diags.push(fatal);
-                Err(Diagnostics(cx.diags))
+                cx.rep.diags.push(fatal);
+                Err(Diagnostics(cx.rep.diags))
             }
-            Ok(doc) if cx.diags.is_empty() => Ok(doc),
-            Ok(_) => Err(Diagnostics(cx.diags)),
+            Ok(doc) if cx.rep.diags.is_empty() => Ok(doc),
+            Ok(_) => Err(Diagnostics(cx.rep.diags)),
         }
     }
 }
@@ -232,7 +232,15 @@ fn indexed(prefix: &str, n: usize) -> String {
 
 struct Cx<'a> {
     src: &'a str,
+    /// The tokenizer; it holds the attributes of the last start tag, which handlers borrow
+    /// (`cx.lx.attrs_of(tag)`) while reporting through `rep`.
     lx: Lexer<'a>,
+    rep: Rep,
+}
+
+/// Where findings go while reading, apart from the tokenizer so that a handler can report
+/// while it holds the attributes it reads.
+struct Rep {
     diags: Vec<Diagnostic>,
     /// Non-fatal findings about value forms, for the interface being read.
     notes: Vec<Diagnostic>,
@@ -279,37 +287,7 @@ enum Took {
     Unknown,
 }
 
-impl<'a> Cx<'a> {
-    fn new(src: &'a str) -> Self {
-        Cx {
-            src,
-            lx: Lexer::new(src),
-            diags: Vec::new(),
-            notes: Vec::new(),
-            base: String::new(),
-        }
-    }
-
-    /// Offset in `src` of the reader's position.
-    fn pos(&self) -> usize {
-        self.lx.pos
-    }
-
-    fn syntax(&self, at: usize, msg: impl std::fmt::Display) -> Fatal {
-        Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at)
-    }
-
-    fn next(&mut self) -> Result<(usize, Tok<'a>), Fatal> {
-        self.lx.next()
-    }
-
-    /// The attributes of `e`, the start tag `next` just read (every handler asks for them
-    /// before reading further).
-    fn attrs(&mut self, e: &Tag<'_>) -> Attrs<'a> {
-        debug_assert_eq!(self.lx.attrs_at, e.at, "attributes read out of order");
-        self.lx.take_attrs()
-    }
-
+impl Rep {
     fn path(&self, rel: &str) -> String {
         match (self.base.is_empty(), rel.is_empty()) {
             (_, true) => self.base.clone(),
@@ -401,6 +379,69 @@ impl<'a> Cx<'a> {
 
     fn on_off(&mut self, rel: &str, a: &Attr<'_>) -> Option<bool> {
         self.choice(rel, a, &[("on", true), ("off", false)])
+    }
+
+    fn pci(&mut self, rel: &str, a: &[Attr<'_>], lenient_missing: bool) -> Option<PciAddress> {
+        let _ = lenient_missing;
+        let mut parts = [0u64; 4];
+        let mut ok = true;
+        for (i, (name, kind)) in [
+            ("domain", IdErrorKind::PciDomainRange),
+            ("bus", IdErrorKind::PciBusRange),
+            ("slot", IdErrorKind::PciSlotRange),
+            ("function", IdErrorKind::PciFunctionRange),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if let Some(v) = find(a, name) {
+                let form = match kind {
+                    IdErrorKind::PciDomainRange => Form::Uint32,
+                    IdErrorKind::PciBusRange => Form::Uint8,
+                    IdErrorKind::PciSlotRange => Form::PciSlot,
+                    _ => Form::PciFunc,
+                };
+                self.form(rel, v, form);
+                match PciAddress::parse_part(kind, &v.value) {
+                    Ok(n) => parts[i] = n,
+                    Err(e) => {
+                        self.report(e.kind.rule(), rel, v, format!("{name}: {e}"));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        PciAddress::new(parts[0], parts[1], parts[2], parts[3]).ok()
+    }
+}
+
+impl<'a> Cx<'a> {
+    fn new(src: &'a str) -> Self {
+        Cx {
+            src,
+            lx: Lexer::new(src),
+            rep: Rep {
+                diags: Vec::new(),
+                notes: Vec::new(),
+                base: String::new(),
+            },
+        }
+    }
+
+    /// Offset in `src` of the reader's position.
+    fn pos(&self) -> usize {
+        self.lx.pos
+    }
+
+    fn syntax(&self, at: usize, msg: impl std::fmt::Display) -> Fatal {
+        Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at)
+    }
+
+    fn next(&mut self) -> Result<(usize, Tok<'a>), Fatal> {
+        self.lx.next()
     }
 
     /// Keeps every attribute not in `known` as an extra of the element at `rel`.
@@ -628,17 +669,17 @@ impl<'a> Cx<'a> {
         start: usize,
         path: String,
     ) -> Result<ParsedInterface, Fatal> {
-        self.base = path;
-        self.notes.clear();
-        let errors_before = self.diags.len();
-        let attrs = self.attrs(e);
+        self.rep.base = path;
+        self.rep.notes.clear();
+        let errors_before = self.rep.diags.len();
+        let attrs = self.lx.attrs_of(e);
         let mut ex = Extras::default();
-        let ty = match find(&attrs, "type") {
+        let ty = match find(attrs, "type") {
             Some(a) if a.value.is_empty() => {
-                self.diags.push(
+                self.rep.diags.push(
                     Diagnostic::error(
                         "interface.type-missing",
-                        self.path("@type"),
+                        self.rep.path("@type"),
                         "empty type attribute: expected <interface type='...'>",
                     )
                     .at(a.off),
@@ -647,10 +688,10 @@ impl<'a> Cx<'a> {
             }
             Some(a) => a.value.clone().into_owned(),
             None => {
-                self.diags.push(
+                self.rep.diags.push(
                     Diagnostic::error(
                         "interface.type-missing",
-                        self.path(""),
+                        self.rep.path(""),
                         "missing type attribute: expected <interface type='...'>",
                     )
                     .at(start),
@@ -659,17 +700,17 @@ impl<'a> Cx<'a> {
             }
         };
         let mut iface = Interface::new(InterfaceKind::Ethernet);
-        if let Some(a) = find(&attrs, "trustGuestRxFilters") {
-            iface.trust_guest_rx_filters = self.yes_no("", a);
+        if let Some(a) = find(attrs, "trustGuestRxFilters") {
+            iface.trust_guest_rx_filters = self.rep.yes_no("", a);
         }
         // Read on every type so nothing is lost; validation says where it belongs.
-        if let Some(a) = find(&attrs, "managed") {
-            iface.managed = self.yes_no("", a);
+        if let Some(a) = find(attrs, "managed") {
+            iface.managed = self.rep.yes_no("", a);
         }
         Self::keep_attrs(
             &mut ex,
             "",
-            &attrs,
+            attrs,
             &["type", "trustGuestRxFilters", "managed"],
         );
 
@@ -687,15 +728,15 @@ impl<'a> Cx<'a> {
                     None => Ok(Took::Unknown),
                 },
                 "mac" if iface.mac.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(addr) = find(&a, "address") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(addr) = find(a, "address") else {
                         return Ok(Took::Unknown);
                     };
-                    iface.mac = cx.id("mac", addr);
+                    iface.mac = cx.rep.id("mac", addr);
                     if iface.mac.is_some() {
-                        cx.form("mac", addr, Form::Mac);
+                        cx.rep.form("mac", addr, Form::Mac);
                     }
-                    Self::keep_attrs(ex, "mac", &a, &["address"]);
+                    Self::keep_attrs(ex, "mac", a, &["address"]);
                     cx.opaque_children("mac", cempty, ex)?;
                     Ok(Took::Known("mac"))
                 }
@@ -712,41 +753,41 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("bandwidth"))
                 }
                 "port" if iface.port_isolated.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(iso) = find(&a, "isolated") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(iso) = find(a, "isolated") else {
                         return Ok(Took::Unknown);
                     };
-                    iface.port_isolated = cx.yes_no("port", iso);
-                    Self::keep_attrs(ex, "port", &a, &["isolated"]);
+                    iface.port_isolated = cx.rep.yes_no("port", iso);
+                    Self::keep_attrs(ex, "port", a, &["isolated"]);
                     cx.opaque_children("port", cempty, ex)?;
                     Ok(Took::Known("port"))
                 }
                 "script" if iface.script.is_none() => {
-                    cx.simple(c, cempty, ex, "script", "path", |_, _, v| {
+                    cx.simple(c, cempty, ex, "script", "path", |_, v| {
                         iface.script = Some(v.into_owned())
                     })
                 }
                 "downscript" if iface.downscript.is_none() => {
-                    cx.simple(c, cempty, ex, "downscript", "path", |_, _, v| {
+                    cx.simple(c, cempty, ex, "downscript", "path", |_, v| {
                         iface.downscript = Some(v.into_owned())
                     })
                 }
                 "target" if iface.target.is_none() => {
-                    let a = cx.attrs(c);
+                    let a = cx.lx.attrs_of(c);
                     let mut t = Target::default();
-                    if let Some(d) = find(&a, "dev") {
-                        t.dev = cx.id::<DeviceName>("target", d);
+                    if let Some(d) = find(a, "dev") {
+                        t.dev = cx.rep.id::<DeviceName>("target", d);
                     }
-                    if let Some(m) = find(&a, "managed") {
-                        t.managed = cx.yes_no("target", m);
+                    if let Some(m) = find(a, "managed") {
+                        t.managed = cx.rep.yes_no("target", m);
                     }
-                    Self::keep_attrs(ex, "target", &a, &["dev", "managed"]);
+                    Self::keep_attrs(ex, "target", a, &["dev", "managed"]);
                     cx.opaque_children("target", cempty, ex)?;
                     iface.target = Some(t);
                     Ok(Took::Known("target"))
                 }
                 "model" if iface.model.is_none() => {
-                    cx.simple(c, cempty, ex, "model", "type", |_, _, v| {
+                    cx.simple(c, cempty, ex, "model", "type", |_, v| {
                         iface.model = Some(v.into_owned())
                     })
                 }
@@ -755,33 +796,33 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("driver"))
                 }
                 "backend" if iface.backend.is_none() => {
-                    let a = cx.attrs(c);
+                    let a = cx.lx.attrs_of(c);
                     let b = Backend {
-                        backend_type: find(&a, "type").map(|v| v.value.clone().into_owned()),
-                        tap: find(&a, "tap").map(|v| v.value.clone().into_owned()),
-                        vhost: find(&a, "vhost").map(|v| v.value.clone().into_owned()),
+                        backend_type: find(a, "type").map(|v| v.value.clone().into_owned()),
+                        tap: find(a, "tap").map(|v| v.value.clone().into_owned()),
+                        vhost: find(a, "vhost").map(|v| v.value.clone().into_owned()),
                     };
-                    Self::keep_attrs(ex, "backend", &a, &["type", "tap", "vhost"]);
+                    Self::keep_attrs(ex, "backend", a, &["type", "tap", "vhost"]);
                     cx.opaque_children("backend", cempty, ex)?;
                     iface.backend = Some(b);
                     Ok(Took::Known("backend"))
                 }
                 "filterref" if iface.filterref.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(f) = find(&a, "filter") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(f) = find(a, "filter") else {
                         return Ok(Took::Unknown);
                     };
                     let mut fr = FilterRef {
                         filter: f.value.clone().into_owned(),
                         parameters: Vec::new(),
                     };
-                    Self::keep_attrs(ex, "filterref", &a, &["filter"]);
+                    Self::keep_attrs(ex, "filterref", a, &["filter"]);
                     cx.children("filterref", cempty, ex, |cx, ex, p, pempty| {
                         if p.name != "parameter" {
                             return Ok(Took::Unknown);
                         }
-                        let a = cx.attrs(p);
-                        let (Some(n), Some(v)) = (find(&a, "name"), find(&a, "value")) else {
+                        let a = cx.lx.attrs_of(p);
+                        let (Some(n), Some(v)) = (find(a, "name"), find(a, "value")) else {
                             return Ok(Took::Unknown);
                         };
                         fr.parameters.push(FilterParameter {
@@ -789,7 +830,7 @@ impl<'a> Cx<'a> {
                             value: v.value.clone().into_owned(),
                         });
                         let rel = indexed("filterref/parameter[", fr.parameters.len());
-                        Self::keep_attrs(ex, &rel, &a, &["name", "value"]);
+                        Self::keep_attrs(ex, &rel, a, &["name", "value"]);
                         cx.opaque_children(&rel, pempty, ex)?;
                         Ok(Took::Known("parameter"))
                     })?;
@@ -799,11 +840,11 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("filterref"))
                 }
                 "teaming" if iface.teaming.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(t) = find(&a, "type") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(t) = find(a, "type") else {
                         return Ok(Took::Unknown);
                     };
-                    let tt = cx.choice(
+                    let tt = cx.rep.choice(
                         "teaming",
                         t,
                         &[
@@ -814,35 +855,34 @@ impl<'a> Cx<'a> {
                     if let Some(tt) = tt {
                         iface.teaming = Some(Teaming {
                             teaming_type: tt,
-                            persistent: find(&a, "persistent")
-                                .map(|v| v.value.clone().into_owned()),
+                            persistent: find(a, "persistent").map(|v| v.value.clone().into_owned()),
                         });
                     }
-                    Self::keep_attrs(ex, "teaming", &a, &["type", "persistent"]);
+                    Self::keep_attrs(ex, "teaming", a, &["type", "persistent"]);
                     cx.opaque_children("teaming", cempty, ex)?;
                     Ok(Took::Known("teaming"))
                 }
                 "link" if iface.link.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(s) = find(&a, "state") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(s) = find(a, "state") else {
                         return Ok(Took::Unknown);
                     };
-                    iface.link = cx.choice(
+                    iface.link = cx.rep.choice(
                         "link",
                         s,
                         &[("up", LinkState::Up), ("down", LinkState::Down)],
                     );
-                    Self::keep_attrs(ex, "link", &a, &["state"]);
+                    Self::keep_attrs(ex, "link", a, &["state"]);
                     cx.opaque_children("link", cempty, ex)?;
                     Ok(Took::Known("link"))
                 }
                 "mtu" if iface.mtu.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(s) = find(&a, "size") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(s) = find(a, "size") else {
                         return Ok(Took::Unknown);
                     };
-                    iface.mtu = cx.num("mtu", s);
-                    Self::keep_attrs(ex, "mtu", &a, &["size"]);
+                    iface.mtu = cx.rep.num("mtu", s);
+                    Self::keep_attrs(ex, "mtu", a, &["size"]);
                     cx.opaque_children("mtu", cempty, ex)?;
                     Ok(Took::Known("mtu"))
                 }
@@ -851,51 +891,51 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("coalesce"))
                 }
                 "boot" if iface.boot.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(o) = find(&a, "order") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(o) = find(a, "order") else {
                         return Ok(Took::Unknown);
                     };
-                    iface.boot = cx.num("boot", o);
-                    Self::keep_attrs(ex, "boot", &a, &["order"]);
+                    iface.boot = cx.rep.num("boot", o);
+                    Self::keep_attrs(ex, "boot", a, &["order"]);
                     cx.opaque_children("boot", cempty, ex)?;
                     Ok(Took::Known("boot"))
                 }
                 "alias" if iface.alias.is_none() => {
-                    cx.simple(c, cempty, ex, "alias", "name", |_, _, v| {
+                    cx.simple(c, cempty, ex, "alias", "name", |_, v| {
                         iface.alias = Some(v.into_owned())
                     })
                 }
                 "rom" if iface.rom.is_none() => {
-                    let a = cx.attrs(c);
+                    let a = cx.lx.attrs_of(c);
                     let mut rom = Rom::default();
-                    if let Some(b) = find(&a, "bar") {
-                        rom.bar = cx.on_off("rom", b);
+                    if let Some(b) = find(a, "bar") {
+                        rom.bar = cx.rep.on_off("rom", b);
                     }
-                    if let Some(en) = find(&a, "enabled") {
-                        rom.enabled = cx.yes_no("rom", en);
+                    if let Some(en) = find(a, "enabled") {
+                        rom.enabled = cx.rep.yes_no("rom", en);
                     }
-                    rom.file = find(&a, "file").map(|v| v.value.clone().into_owned());
-                    Self::keep_attrs(ex, "rom", &a, &["bar", "file", "enabled"]);
+                    rom.file = find(a, "file").map(|v| v.value.clone().into_owned());
+                    Self::keep_attrs(ex, "rom", a, &["bar", "file", "enabled"]);
                     cx.opaque_children("rom", cempty, ex)?;
                     iface.rom = Some(rom);
                     Ok(Took::Known("rom"))
                 }
                 "address" if iface.address.is_none() => {
-                    let a = cx.attrs(c);
-                    let Some(t) = find(&a, "type") else {
+                    let a = cx.lx.attrs_of(c);
+                    let Some(t) = find(a, "type") else {
                         return Ok(Took::Unknown);
                     };
                     if t.value == "pci" {
-                        let p = cx.pci("address", &a, true);
+                        let p = cx.rep.pci("address", a, true);
                         Self::keep_attrs(
                             ex,
                             "address",
-                            &a,
+                            a,
                             &["type", "domain", "bus", "slot", "function", "multifunction"],
                         );
                         if let Some(p) = p {
-                            let multifunction = match find(&a, "multifunction") {
-                                Some(m) => cx.on_off("address", m),
+                            let multifunction = match find(a, "multifunction") {
+                                Some(m) => cx.rep.on_off("address", m),
                                 None => None,
                             };
                             iface.address = Some(DeviceAddress::Pci(GuestPciAddress {
@@ -910,7 +950,7 @@ impl<'a> Cx<'a> {
                         iface.address = Some(DeviceAddress::Other {
                             address_type: t.value.clone().into_owned(),
                         });
-                        Self::keep_attrs(ex, "address", &a, &["type"]);
+                        Self::keep_attrs(ex, "address", a, &["type"]);
                     }
                     cx.opaque_children("address", cempty, ex)?;
                     Ok(Took::Known("address"))
@@ -937,10 +977,10 @@ impl<'a> Cx<'a> {
                     "hostdev" => "a <source> with a pci <address/>",
                     _ => "a <source dev='...'/>",
                 };
-                self.diags.push(
+                self.rep.diags.push(
                     Diagnostic::error(
                         "source.missing",
-                        self.path(""),
+                        self.rep.path(""),
                         format!("interface type='{t}' requires {what}"),
                     )
                     .at(start),
@@ -953,8 +993,8 @@ impl<'a> Cx<'a> {
         Ok(ParsedInterface {
             interface: iface,
             span: start..end,
-            path: std::mem::take(&mut self.base),
-            notes: std::mem::take(&mut self.notes),
+            path: std::mem::take(&mut self.rep.base),
+            notes: std::mem::take(&mut self.rep.notes),
         })
     }
 
@@ -967,52 +1007,16 @@ impl<'a> Cx<'a> {
         ex: &mut Extras,
         rel: &'static str,
         attr: &'static str,
-        mut set: impl FnMut(&mut Self, &Attr<'a>, Cow<'a, str>),
+        mut set: impl FnMut(&Attr<'a>, Cow<'a, str>),
     ) -> Result<Took, Fatal> {
-        let a = self.attrs(c);
-        let Some(v) = find(&a, attr) else {
+        let a = self.lx.attrs_of(c);
+        let Some(v) = find(a, attr) else {
             return Ok(Took::Unknown);
         };
-        set(self, v, v.value.clone());
-        Self::keep_attrs(ex, rel, &a, &[attr]);
+        set(v, v.value.clone());
+        Self::keep_attrs(ex, rel, a, &[attr]);
         self.opaque_children(rel, empty, ex)?;
         Ok(Took::Known(rel))
-    }
-
-    fn pci(&mut self, rel: &str, a: &[Attr<'_>], lenient_missing: bool) -> Option<PciAddress> {
-        let _ = lenient_missing;
-        let mut parts = [0u64; 4];
-        let mut ok = true;
-        for (i, (name, kind)) in [
-            ("domain", IdErrorKind::PciDomainRange),
-            ("bus", IdErrorKind::PciBusRange),
-            ("slot", IdErrorKind::PciSlotRange),
-            ("function", IdErrorKind::PciFunctionRange),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if let Some(v) = find(a, name) {
-                let form = match kind {
-                    IdErrorKind::PciDomainRange => Form::Uint32,
-                    IdErrorKind::PciBusRange => Form::Uint8,
-                    IdErrorKind::PciSlotRange => Form::PciSlot,
-                    _ => Form::PciFunc,
-                };
-                self.form(rel, v, form);
-                match PciAddress::parse_part(kind, &v.value) {
-                    Ok(n) => parts[i] = n,
-                    Err(e) => {
-                        self.report(e.kind.rule(), rel, v, format!("{name}: {e}"));
-                        ok = false;
-                    }
-                }
-            }
-        }
-        if !ok {
-            return None;
-        }
-        PciAddress::new(parts[0], parts[1], parts[2], parts[3]).ok()
     }
 
     fn source(
@@ -1022,9 +1026,9 @@ impl<'a> Cx<'a> {
         empty: bool,
         ex: &mut Extras,
     ) -> Result<Option<InterfaceKind>, Fatal> {
-        let a = self.attrs(c);
+        let a = self.lx.attrs_of(c);
         let at = c.at;
-        let missing = |cx: &mut Self, what: &str| {
+        let missing = |cx: &mut Rep, what: &str| {
             let d = Diagnostic::error(
                 "source.missing",
                 cx.path("source"),
@@ -1035,31 +1039,31 @@ impl<'a> Cx<'a> {
         };
         let kind = match ty {
             "bridge" => {
-                let br = match find(&a, "bridge") {
-                    Some(b) => self.id::<DeviceName>("source", b),
+                let br = match find(a, "bridge") {
+                    Some(b) => self.rep.id::<DeviceName>("source", b),
                     None => {
-                        missing(self, "a bridge attribute");
+                        missing(&mut self.rep, "a bridge attribute");
                         None
                     }
                 };
-                Self::keep_attrs(ex, "source", &a, &["bridge"]);
+                Self::keep_attrs(ex, "source", a, &["bridge"]);
                 self.opaque_children("source", empty, ex)?;
                 br.map(|bridge| InterfaceKind::Bridge(BridgeSource { bridge }))
             }
             "network" => {
-                let net = find(&a, "network").map(|n| n.value.clone().into_owned());
+                let net = find(a, "network").map(|n| n.value.clone().into_owned());
                 if net.is_none() {
-                    missing(self, "a network attribute");
+                    missing(&mut self.rep, "a network attribute");
                 }
-                let portid = match find(&a, "portid") {
+                let portid = match find(a, "portid") {
                     Some(p) => {
-                        self.form("source", p, Form::Uuid);
-                        self.id("source", p)
+                        self.rep.form("source", p, Form::Uuid);
+                        self.rep.id("source", p)
                     }
                     None => None,
                 };
-                let portgroup = find(&a, "portgroup").map(|p| p.value.clone().into_owned());
-                Self::keep_attrs(ex, "source", &a, &["network", "portgroup", "portid"]);
+                let portgroup = find(a, "portgroup").map(|p| p.value.clone().into_owned());
+                Self::keep_attrs(ex, "source", a, &["network", "portgroup", "portid"]);
                 self.opaque_children("source", empty, ex)?;
                 net.map(|network| {
                     InterfaceKind::Network(NetworkSource {
@@ -1070,14 +1074,14 @@ impl<'a> Cx<'a> {
                 })
             }
             "direct" => {
-                let dev = match find(&a, "dev") {
-                    Some(d) => self.id::<DeviceName>("source", d),
+                let dev = match find(a, "dev") {
+                    Some(d) => self.rep.id::<DeviceName>("source", d),
                     None => {
-                        missing(self, "a dev attribute");
+                        missing(&mut self.rep, "a dev attribute");
                         None
                     }
                 };
-                let mode = match find(&a, "mode") {
+                let mode = match find(a, "mode") {
                     Some(m) => {
                         let table = [
                             ("vepa", DirectMode::Vepa),
@@ -1085,11 +1089,11 @@ impl<'a> Cx<'a> {
                             ("private", DirectMode::Private),
                             ("passthrough", DirectMode::Passthrough),
                         ];
-                        match self.choice("source", m, &table) {
+                        match self.rep.choice("source", m, &table) {
                             Some(v) => Some(v),
                             None => {
                                 // Reported under the direct-mode rule, not the generic one.
-                                if let Some(d) = self.diags.last_mut() {
+                                if let Some(d) = self.rep.diags.last_mut() {
                                     d.rule = "direct.mode";
                                 }
                                 None
@@ -1098,43 +1102,43 @@ impl<'a> Cx<'a> {
                     }
                     None => None,
                 };
-                Self::keep_attrs(ex, "source", &a, &["dev", "mode"]);
+                Self::keep_attrs(ex, "source", a, &["dev", "mode"]);
                 self.opaque_children("source", empty, ex)?;
                 dev.map(|dev| InterfaceKind::Direct(DirectSource { dev, mode }))
             }
             "vdpa" => {
-                let dev = find(&a, "dev").map(|d| d.value.clone().into_owned());
+                let dev = find(a, "dev").map(|d| d.value.clone().into_owned());
                 if dev.is_none() {
-                    missing(self, "a dev attribute");
+                    missing(&mut self.rep, "a dev attribute");
                 }
-                Self::keep_attrs(ex, "source", &a, &["dev"]);
+                Self::keep_attrs(ex, "source", a, &["dev"]);
                 self.opaque_children("source", empty, ex)?;
                 dev.map(|dev| InterfaceKind::Vdpa(VdpaSource { dev }))
             }
             "vhostuser" => {
-                if let Some(t) = find(&a, "type") {
+                if let Some(t) = find(a, "type") {
                     if t.value != "unix" {
                         let msg = format!(
                             "type: invalid value '{}': expected unix (the only vhost-user \
                              socket type)",
                             t.value
                         );
-                        self.report("vhostuser.socket-type", "source", t, msg);
+                        self.rep.report("vhostuser.socket-type", "source", t, msg);
                     }
                 }
-                let path = find(&a, "path").map(|p| p.value.clone().into_owned());
-                if path.is_some() && find(&a, "type").is_none() {
+                let path = find(a, "path").map(|p| p.value.clone().into_owned());
+                if path.is_some() && find(a, "type").is_none() {
                     let d = Diagnostic::error(
                         "xml.noncanonical",
-                        self.path("source"),
+                        self.rep.path("source"),
                         "vhost-user <source> without type='unix': libvirt's schema requires it; \
                          vifxml writes it",
                     )
                     .at(at);
-                    self.notes.push(d);
+                    self.rep.notes.push(d);
                 }
-                let mode = match find(&a, "mode") {
-                    Some(m) => self.choice(
+                let mode = match find(a, "mode") {
+                    Some(m) => self.rep.choice(
                         "source",
                         m,
                         &[
@@ -1144,23 +1148,23 @@ impl<'a> Cx<'a> {
                     ),
                     None => None,
                 };
-                Self::keep_attrs(ex, "source", &a, &["type", "path", "mode"]);
+                Self::keep_attrs(ex, "source", a, &["type", "path", "mode"]);
                 let mut reconnect = None;
                 self.children("source", empty, ex, |cx, ex, r, rempty| {
                     if r.name != "reconnect" || reconnect.is_some() {
                         return Ok(Took::Unknown);
                     }
-                    let ra = cx.attrs(r);
-                    let Some(en) = find(&ra, "enabled") else {
+                    let ra = cx.lx.attrs_of(r);
+                    let Some(en) = find(ra, "enabled") else {
                         return Ok(Took::Unknown);
                     };
                     let rel = "source/reconnect";
-                    let enabled = cx.yes_no(rel, en);
-                    let timeout = match find(&ra, "timeout") {
-                        Some(t) => cx.num(rel, t),
+                    let enabled = cx.rep.yes_no(rel, en);
+                    let timeout = match find(ra, "timeout") {
+                        Some(t) => cx.rep.num(rel, t),
                         None => None,
                     };
-                    Self::keep_attrs(ex, rel, &ra, &["enabled", "timeout"]);
+                    Self::keep_attrs(ex, rel, ra, &["enabled", "timeout"]);
                     cx.opaque_children(rel, rempty, ex)?;
                     reconnect = Some(enabled.map(|enabled| Reconnect { enabled, timeout }));
                     Ok(Took::Known("reconnect"))
@@ -1172,27 +1176,27 @@ impl<'a> Cx<'a> {
                 }))
             }
             "hostdev" => {
-                Self::keep_attrs(ex, "source", &a, &[]);
+                Self::keep_attrs(ex, "source", a, &[]);
                 let mut addr: Option<Option<PciAddress>> = None;
                 self.children("source", empty, ex, |cx, ex, c, cempty| {
                     if c.name != "address" || addr.is_some() {
                         return Ok(Took::Unknown);
                     }
-                    let aa = cx.attrs(c);
+                    let aa = cx.lx.attrs_of(c);
                     let rel = "source/address";
-                    match find(&aa, "type") {
+                    match find(aa, "type") {
                         Some(t) if t.value == "pci" => {}
                         Some(t) => {
                             let msg = format!(
                                 "type: invalid value '{}': a hostdev interface needs a pci address",
                                 t.value
                             );
-                            cx.report("hostdev.address-type", rel, t, msg);
+                            cx.rep.report("hostdev.address-type", rel, t, msg);
                         }
                         None => return Ok(Took::Unknown),
                     }
-                    addr = Some(cx.pci(rel, &aa, true));
-                    Self::keep_attrs(ex, rel, &aa, &["type", "domain", "bus", "slot", "function"]);
+                    addr = Some(cx.rep.pci(rel, aa, true));
+                    Self::keep_attrs(ex, rel, aa, &["type", "domain", "bus", "slot", "function"]);
                     cx.opaque_children(rel, cempty, ex)?;
                     Ok(Took::Known("address"))
                 })?;
@@ -1200,7 +1204,7 @@ impl<'a> Cx<'a> {
                     Some(Some(address)) => Some(InterfaceKind::Hostdev(HostdevSource { address })),
                     Some(None) => None,
                     None => {
-                        missing(self, "a pci <address/>");
+                        missing(&mut self.rep, "a pci <address/>");
                         None
                     }
                 }
@@ -1212,26 +1216,26 @@ impl<'a> Cx<'a> {
     }
 
     fn vlan(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Vlan, Fatal> {
-        let a = self.attrs(c);
+        let a = self.lx.attrs_of(c);
         let mut vlan = Vlan::default();
-        if let Some(t) = find(&a, "trunk") {
-            vlan.trunk = self.yes_no("vlan", t);
+        if let Some(t) = find(a, "trunk") {
+            vlan.trunk = self.rep.yes_no("vlan", t);
         }
-        Self::keep_attrs(ex, "vlan", &a, &["trunk"]);
+        Self::keep_attrs(ex, "vlan", a, &["trunk"]);
         let mut n = 0usize;
         self.children("vlan", empty, ex, |cx, ex, t, tempty| {
             if t.name != "tag" {
                 return Ok(Took::Unknown);
             }
-            let ta = cx.attrs(t);
-            let Some(id) = find(&ta, "id") else {
+            let ta = cx.lx.attrs_of(t);
+            let Some(id) = find(ta, "id") else {
                 return Ok(Took::Unknown);
             };
             n += 1;
             let rel = indexed("vlan/tag[", n);
-            let id = cx.id(&rel, id);
-            let native_mode = match find(&ta, "nativeMode") {
-                Some(m) => cx.choice(
+            let id = cx.rep.id(&rel, id);
+            let native_mode = match find(ta, "nativeMode") {
+                Some(m) => cx.rep.choice(
                     &rel,
                     m,
                     &[
@@ -1244,7 +1248,7 @@ impl<'a> Cx<'a> {
             if let Some(id) = id {
                 vlan.tags.push(VlanTagSpec { id, native_mode });
             }
-            Self::keep_attrs(ex, &rel, &ta, &["id", "nativeMode"]);
+            Self::keep_attrs(ex, &rel, ta, &["id", "nativeMode"]);
             cx.opaque_children(&rel, tempty, ex)?;
             Ok(Took::Known("tag"))
         })?;
@@ -1257,9 +1261,9 @@ impl<'a> Cx<'a> {
         empty: bool,
         ex: &mut Extras,
     ) -> Result<Option<VirtualPort>, Fatal> {
-        let a = self.attrs(c);
-        let ty = find(&a, "type").map(|t| (t.value.clone().into_owned(), t.off));
-        Self::keep_attrs(ex, "virtualport", &a, &["type"]);
+        let a = self.lx.attrs_of(c);
+        let ty = find(a, "type").map(|t| (t.value.clone().into_owned(), t.off));
+        Self::keep_attrs(ex, "virtualport", a, &["type"]);
         let mut params: Option<Untyped> = None;
         let mut given: Vec<(&'static str, usize)> = Vec::new();
         self.children("virtualport", empty, ex, |cx, ex, p, pempty| {
@@ -1267,9 +1271,9 @@ impl<'a> Cx<'a> {
                 return Ok(Took::Unknown);
             }
             let rel = "virtualport/parameters";
-            let pa = cx.attrs(p);
+            let pa = cx.lx.attrs_of(p);
             let mut u = Untyped::default();
-            for attr in &pa {
+            for attr in pa.iter() {
                 let form = match attr.name {
                     "managerid" | "typeidversion" => Some(Form::Uint8),
                     "typeid" => Some(Form::Uint24),
@@ -1277,7 +1281,7 @@ impl<'a> Cx<'a> {
                     _ => None,
                 };
                 if let Some(f) = form {
-                    cx.form(rel, attr, f);
+                    cx.rep.form(rel, attr, f);
                 }
                 if attr.name == "profileid" && attr.value.is_empty() {
                     // libvirt treats an empty profileid as absent.
@@ -1285,27 +1289,27 @@ impl<'a> Cx<'a> {
                 }
                 let name: &'static str = match attr.name {
                     "managerid" => {
-                        u.managerid = cx.id(rel, attr);
+                        u.managerid = cx.rep.id(rel, attr);
                         "managerid"
                     }
                     "typeid" => {
-                        u.typeid = cx.id(rel, attr);
+                        u.typeid = cx.rep.id(rel, attr);
                         "typeid"
                     }
                     "typeidversion" => {
-                        u.typeidversion = cx.id(rel, attr);
+                        u.typeidversion = cx.rep.id(rel, attr);
                         "typeidversion"
                     }
                     "instanceid" => {
-                        u.instanceid = cx.id(rel, attr);
+                        u.instanceid = cx.rep.id(rel, attr);
                         "instanceid"
                     }
                     "interfaceid" => {
-                        u.interfaceid = cx.id(rel, attr);
+                        u.interfaceid = cx.rep.id(rel, attr);
                         "interfaceid"
                     }
                     "profileid" => {
-                        u.profileid = cx.id(rel, attr);
+                        u.profileid = cx.rep.id(rel, attr);
                         "profileid"
                     }
                     _ => continue,
@@ -1315,7 +1319,7 @@ impl<'a> Cx<'a> {
             Self::keep_attrs(
                 ex,
                 rel,
-                &pa,
+                pa,
                 &[
                     "managerid",
                     "typeid",
@@ -1340,10 +1344,10 @@ impl<'a> Cx<'a> {
                 let (_, off) = ty
                     .as_ref()
                     .map_or((String::new(), 0), |(s, o)| (s.clone(), *o));
-                self.diags.push(
+                self.rep.diags.push(
                     Diagnostic::error(
                         "virtualport.type",
-                        self.path("virtualport/@type"),
+                        self.rep.path("virtualport/@type"),
                         format!(
                             "unknown virtualport type '{other}': expected 802.1Qbg, 802.1Qbh, \
                              openvswitch or midonet"
@@ -1357,10 +1361,10 @@ impl<'a> Cx<'a> {
         let tname = ty.as_ref().map_or("", |(t, _)| t.as_str());
         for (name, off) in &given {
             if !allowed.contains(name) {
-                self.diags.push(
+                self.rep.diags.push(
                     Diagnostic::error(
                         "virtualport.extra-parameter",
-                        self.path(&format!("virtualport/parameters/@{name}")),
+                        self.rep.path(&format!("virtualport/parameters/@{name}")),
                         format!(
                             "{name} is not a parameter of a {tname} virtualport: expected only {}",
                             allowed.join(", ")
@@ -1391,8 +1395,8 @@ impl<'a> Cx<'a> {
     }
 
     fn bandwidth(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Bandwidth, Fatal> {
-        let a = self.attrs(c);
-        Self::keep_attrs(ex, "bandwidth", &a, &[]);
+        let a = self.lx.attrs_of(c);
+        Self::keep_attrs(ex, "bandwidth", a, &[]);
         let mut bw = Bandwidth::default();
         self.children("bandwidth", empty, ex, |cx, ex, d, dempty| {
             let (rel, name) = match d.name {
@@ -1400,21 +1404,21 @@ impl<'a> Cx<'a> {
                 "outbound" if bw.outbound.is_none() => ("bandwidth/outbound", "outbound"),
                 _ => return Ok(Took::Unknown),
             };
-            let da = cx.attrs(d);
+            let da = cx.lx.attrs_of(d);
             let mut rate = Rate::default();
-            for attr in &da {
+            for attr in da.iter() {
                 if matches!(attr.name, "average" | "peak" | "burst" | "floor") {
-                    cx.form(rel, attr, Form::Digits);
+                    cx.rep.form(rel, attr, Form::Digits);
                 }
                 match attr.name {
-                    "average" => rate.average = cx.num(rel, attr),
-                    "peak" => rate.peak = cx.num(rel, attr),
-                    "burst" => rate.burst = cx.num(rel, attr),
-                    "floor" => rate.floor = cx.num(rel, attr),
+                    "average" => rate.average = cx.rep.num(rel, attr),
+                    "peak" => rate.peak = cx.rep.num(rel, attr),
+                    "burst" => rate.burst = cx.rep.num(rel, attr),
+                    "floor" => rate.floor = cx.rep.num(rel, attr),
                     _ => {}
                 }
             }
-            Self::keep_attrs(ex, rel, &da, &["average", "peak", "burst", "floor"]);
+            Self::keep_attrs(ex, rel, da, &["average", "peak", "burst", "floor"]);
             cx.opaque_children(rel, dempty, ex)?;
             if name == "inbound" {
                 bw.inbound = Some(rate);
@@ -1428,64 +1432,64 @@ impl<'a> Cx<'a> {
     }
 
     fn driver(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Driver, Fatal> {
-        let a = self.attrs(c);
+        let a = self.lx.attrs_of(c);
         let mut d = Driver::default();
         let rel = "driver";
-        for attr in &a {
+        for attr in a.iter() {
             match attr.name {
                 "name" => d.name = Some(attr.value.clone().into_owned()),
                 "txmode" => d.txmode = Some(attr.value.clone().into_owned()),
-                "queues" => d.queues = self.num(rel, attr),
-                "rx_queue_size" => d.rx_queue_size = self.num(rel, attr),
-                "tx_queue_size" => d.tx_queue_size = self.num(rel, attr),
-                "ioeventfd" => d.ioeventfd = self.on_off(rel, attr),
-                "event_idx" => d.event_idx = self.on_off(rel, attr),
-                "packed" => d.packed = self.on_off(rel, attr),
-                "iommu" => d.iommu = self.on_off(rel, attr),
-                "ats" => d.ats = self.on_off(rel, attr),
-                "rss" => d.rss = self.on_off(rel, attr),
-                "rss_hash_report" => d.rss_hash_report = self.on_off(rel, attr),
+                "queues" => d.queues = self.rep.num(rel, attr),
+                "rx_queue_size" => d.rx_queue_size = self.rep.num(rel, attr),
+                "tx_queue_size" => d.tx_queue_size = self.rep.num(rel, attr),
+                "ioeventfd" => d.ioeventfd = self.rep.on_off(rel, attr),
+                "event_idx" => d.event_idx = self.rep.on_off(rel, attr),
+                "packed" => d.packed = self.rep.on_off(rel, attr),
+                "iommu" => d.iommu = self.rep.on_off(rel, attr),
+                "ats" => d.ats = self.rep.on_off(rel, attr),
+                "rss" => d.rss = self.rep.on_off(rel, attr),
+                "rss_hash_report" => d.rss_hash_report = self.rep.on_off(rel, attr),
                 _ => {}
             }
         }
-        Self::keep_attrs(ex, rel, &a, DRIVER_ATTRIBUTES);
+        Self::keep_attrs(ex, rel, a, DRIVER_ATTRIBUTES);
         self.children(rel, empty, ex, |cx, ex, o, oempty| match o.name {
             "host" if d.host.is_none() => {
                 let rel = "driver/host";
-                let oa = cx.attrs(o);
+                let oa = cx.lx.attrs_of(o);
                 let mut h = HostOffloads::default();
-                for attr in &oa {
+                for attr in oa.iter() {
                     match attr.name {
-                        "csum" => h.csum = cx.on_off(rel, attr),
-                        "gso" => h.gso = cx.on_off(rel, attr),
-                        "tso4" => h.tso4 = cx.on_off(rel, attr),
-                        "tso6" => h.tso6 = cx.on_off(rel, attr),
-                        "ecn" => h.ecn = cx.on_off(rel, attr),
-                        "ufo" => h.ufo = cx.on_off(rel, attr),
-                        "mrg_rxbuf" => h.mrg_rxbuf = cx.on_off(rel, attr),
+                        "csum" => h.csum = cx.rep.on_off(rel, attr),
+                        "gso" => h.gso = cx.rep.on_off(rel, attr),
+                        "tso4" => h.tso4 = cx.rep.on_off(rel, attr),
+                        "tso6" => h.tso6 = cx.rep.on_off(rel, attr),
+                        "ecn" => h.ecn = cx.rep.on_off(rel, attr),
+                        "ufo" => h.ufo = cx.rep.on_off(rel, attr),
+                        "mrg_rxbuf" => h.mrg_rxbuf = cx.rep.on_off(rel, attr),
                         _ => {}
                     }
                 }
-                Self::keep_attrs(ex, rel, &oa, HOST_OFFLOAD_ATTRIBUTES);
+                Self::keep_attrs(ex, rel, oa, HOST_OFFLOAD_ATTRIBUTES);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.host = Some(h);
                 Ok(Took::Known("host"))
             }
             "guest" if d.guest.is_none() => {
                 let rel = "driver/guest";
-                let oa = cx.attrs(o);
+                let oa = cx.lx.attrs_of(o);
                 let mut g = GuestOffloads::default();
-                for attr in &oa {
+                for attr in oa.iter() {
                     match attr.name {
-                        "csum" => g.csum = cx.on_off(rel, attr),
-                        "tso4" => g.tso4 = cx.on_off(rel, attr),
-                        "tso6" => g.tso6 = cx.on_off(rel, attr),
-                        "ecn" => g.ecn = cx.on_off(rel, attr),
-                        "ufo" => g.ufo = cx.on_off(rel, attr),
+                        "csum" => g.csum = cx.rep.on_off(rel, attr),
+                        "tso4" => g.tso4 = cx.rep.on_off(rel, attr),
+                        "tso6" => g.tso6 = cx.rep.on_off(rel, attr),
+                        "ecn" => g.ecn = cx.rep.on_off(rel, attr),
+                        "ufo" => g.ufo = cx.rep.on_off(rel, attr),
                         _ => {}
                     }
                 }
-                Self::keep_attrs(ex, rel, &oa, GUEST_OFFLOAD_ATTRIBUTES);
+                Self::keep_attrs(ex, rel, oa, GUEST_OFFLOAD_ATTRIBUTES);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.guest = Some(g);
                 Ok(Took::Known("guest"))
@@ -1503,8 +1507,8 @@ impl<'a> Cx<'a> {
                 return Ok(Took::Unknown);
             }
             rx_seen = true;
-            let ra = cx.attrs(rx);
-            Self::keep_attrs(ex, "coalesce/rx", &ra, &[]);
+            let ra = cx.lx.attrs_of(rx);
+            Self::keep_attrs(ex, "coalesce/rx", ra, &[]);
             let mut frames_seen = false;
             cx.children("coalesce/rx", rxempty, ex, |cx, ex, f, fempty| {
                 if f.name != "frames" || frames_seen {
@@ -1512,11 +1516,11 @@ impl<'a> Cx<'a> {
                 }
                 frames_seen = true;
                 let rel = "coalesce/rx/frames";
-                let fa = cx.attrs(f);
-                if let Some(m) = find(&fa, "max") {
-                    co.rx_max_frames = cx.num(rel, m);
+                let fa = cx.lx.attrs_of(f);
+                if let Some(m) = find(fa, "max") {
+                    co.rx_max_frames = cx.rep.num(rel, m);
                 }
-                Self::keep_attrs(ex, rel, &fa, &["max"]);
+                Self::keep_attrs(ex, rel, fa, &["max"]);
                 cx.opaque_children(rel, fempty, ex)?;
                 Ok(Took::Known("frames"))
             })?;
