@@ -151,6 +151,33 @@ static TEXT_STOP: [bool; 256] = {
     t
 };
 
+/// Eight bytes at a time: the masks below have the high bit of a byte set where the byte
+/// matches, exact for the first match (a borrow can only mark bytes after it), which is all
+/// the scans use.
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+fn word(b: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = b.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+/// Bytes of `x` equal to `c`.
+fn eq_mask(x: u64, c: u8) -> u64 {
+    let y = x ^ (LO * u64::from(c));
+    y.wrapping_sub(LO) & !y & HI
+}
+
+/// Bytes of `x` below 0x20 (control characters: tab, line ends).
+fn control_mask(x: u64) -> u64 {
+    x.wrapping_sub(LO * 0x20) & !x & HI
+}
+
+/// Index of the first marked byte in a mask.
+fn first(m: u64) -> usize {
+    (m.trailing_zeros() / 8) as usize
+}
+
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -214,10 +241,21 @@ impl<'a> Lexer<'a> {
                 _ => self.start_tag(start),
             },
             Some(_) => {
-                // Text between tags is mostly a line end and indentation: a plain loop.
+                // Text between tags is mostly a line end and indentation.
                 let mut end = start;
-                while end < b.len() && !TEXT_STOP[usize::from(b[end])] {
-                    end += 1;
+                loop {
+                    let Some(x) = word(b, end) else {
+                        while end < b.len() && !TEXT_STOP[usize::from(b[end])] {
+                            end += 1;
+                        }
+                        break;
+                    };
+                    let m = eq_mask(x, b'<') | eq_mask(x, b'&') | eq_mask(x, b']');
+                    if m != 0 {
+                        end += first(m);
+                        break;
+                    }
+                    end += 8;
                 }
                 if end < b.len() && b[end] != b'<' {
                     end = memchr::memchr(b'<', &b[end..]).map_or(b.len(), |k| end + k);
@@ -435,23 +473,29 @@ impl<'a> Lexer<'a> {
                 }
             };
             let v0 = i + 1;
-            // Find the closing quote, noting bytes that need normalising on the way (values
-            // are short: a plain loop beats a vector search here).
-            let special = |c: u8| matches!(c, b'&' | b'\t' | b'\n' | b'\r' | b'<');
+            // Find the closing quote, eight bytes at a time; a byte that needs normalising
+            // ('&', '<', tab, line ends) on the way makes the value not plain.
             let mut j = v0;
             let mut plain = true;
-            let short = b.len().min(v0 + 64);
-            while j < short && b[j] != q {
-                plain &= !special(b[j]);
-                j += 1;
-            }
-            if j == short && j < b.len() {
-                // A long value: vector search for the quote, then a branch-free check.
-                j = memchr::memchr(q, &b[j..]).map_or(b.len(), |k| j + k);
-                plain = plain
-                    && !b[short..j]
-                        .chunks(64)
-                        .any(|c| c.iter().fold(false, |acc, &x| acc | special(x)));
+            loop {
+                let Some(x) = word(b, j) else {
+                    while j < b.len() && b[j] != q {
+                        plain &= !matches!(b[j], b'&' | b'<' | b'\t' | b'\n' | b'\r');
+                        j += 1;
+                    }
+                    break;
+                };
+                let m = eq_mask(x, q) | eq_mask(x, b'&') | eq_mask(x, b'<') | control_mask(x);
+                if m == 0 {
+                    j += 8;
+                    continue;
+                }
+                j += first(m);
+                if b[j] != q {
+                    plain = false;
+                    j = memchr::memchr(q, &b[j..]).map_or(b.len(), |k| j + k);
+                }
+                break;
             }
             if j == b.len() {
                 return Err(Self::syntax(
@@ -733,6 +777,45 @@ mod tests {
                 continue;
             }
             assert!(err.is_some(), "{bad} accepted");
+        }
+    }
+
+    /// The eight-byte scans find what a byte loop finds wherever the byte falls.
+    #[test]
+    fn values_and_text_at_every_offset() {
+        for k in 0..20 {
+            let pad = "x".repeat(k);
+            for (raw, want) in [
+                (pad.clone(), pad.clone()),
+                (format!("{pad}&amp;{pad}"), format!("{pad}&{pad}")),
+                (format!("{pad}\t{pad}"), format!("{pad} {pad}")),
+                (format!("{pad}\r\n"), format!("{pad} ")),
+                (format!("{pad}\"{pad}"), format!("{pad}\"{pad}")),
+            ] {
+                for tail in ["/>", "/><b/>          "] {
+                    let doc = format!("<a v='{raw}'{tail}");
+                    let mut lx = Lexer::new(&doc);
+                    assert!(matches!(lx.next(), Ok((0, Tok::Empty(_)))), "{doc}");
+                    assert_eq!(lx.attrs[0].value, want, "{doc}");
+                    assert_eq!(lx.pos, doc.find("/>").unwrap() + 2, "{doc}");
+                }
+                let doc = format!("<a v='{pad}<{pad}'/>");
+                assert!(Lexer::new(&doc).next().is_err(), "{doc}");
+            }
+            for tail in ["", "<b/>"] {
+                for stop in ["", "&lt;", "]"] {
+                    let text = format!("{pad}{stop}{pad}");
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let doc = format!("<a>{text}</a>{tail}");
+                    let mut lx = Lexer::new(&doc);
+                    lx.next().unwrap();
+                    let (at, t) = lx.next().unwrap();
+                    assert!(matches!(t, Tok::Text(s) if s == text), "{doc}");
+                    assert_eq!((at, lx.pos), (3, 3 + text.len()), "{doc}");
+                }
+            }
         }
     }
 
