@@ -506,7 +506,9 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
         ),
     ];
     for (name, b) in bws {
-        add(format!("bandwidth={name}"), &|i| i.bandwidth = b);
+        add(format!("bandwidth={name}"), &|i| {
+            i.bandwidth = b.map(Box::new)
+        });
     }
 
     // MTU boundaries.
@@ -720,7 +722,9 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
         ),
     ];
     for (name, b) in backends {
-        add(format!("backend={name}"), &|i| i.backend = b.clone());
+        add(format!("backend={name}"), &|i| {
+            i.backend = b.clone().map(Box::new)
+        });
     }
 
     // Boot order and alias forms.
@@ -775,7 +779,9 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
         ),
     ];
     for (name, t) in teams {
-        add(format!("teaming={name}"), &|i| i.teaming = t.clone());
+        add(format!("teaming={name}"), &|i| {
+            i.teaming = t.clone().map(Box::new)
+        });
     }
 
     // Link states.
@@ -830,7 +836,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
         ),
     ];
     for (name, r) in roms {
-        add(format!("rom={name}"), &|i| i.rom = r.clone());
+        add(format!("rom={name}"), &|i| i.rom = r.clone().map(Box::new));
     }
 
     // Guest PCI address boundaries, and a non-PCI address.
@@ -861,13 +867,13 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
 
     // Filter reference on every type.
     add("filterref".into(), &|i| {
-        i.filterref = Some(FilterRef {
+        i.filterref = Some(Box::new(FilterRef {
             filter: "clean-traffic".into(),
             parameters: vec![FilterParameter {
                 name: "IP".into(),
                 value: "10.0.0.1".into(),
             }],
-        })
+        }))
     });
 
     // Source fields of the fixture's own type.

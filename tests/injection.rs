@@ -212,7 +212,7 @@ fn fields() -> Vec<Field> {
                     ..Backend::default()
                 };
                 Ok(Interface {
-                    backend: Some(b),
+                    backend: Some(Box::new(b)),
                     ..user()
                 })
             },
@@ -228,7 +228,7 @@ fn fields() -> Vec<Field> {
                     ..Backend::default()
                 };
                 Ok(Interface {
-                    backend: Some(b),
+                    backend: Some(Box::new(b)),
                     ..ethernet()
                 })
             },
@@ -244,7 +244,7 @@ fn fields() -> Vec<Field> {
                     ..Backend::default()
                 };
                 Ok(Interface {
-                    backend: Some(b),
+                    backend: Some(Box::new(b)),
                     model: Some("virtio".into()),
                     ..ethernet()
                 })
@@ -261,7 +261,7 @@ fn fields() -> Vec<Field> {
                     parameters: Vec::new(),
                 };
                 Ok(Interface {
-                    filterref: Some(f),
+                    filterref: Some(Box::new(f)),
                     ..bridge()
                 })
             },
@@ -281,7 +281,7 @@ fn fields() -> Vec<Field> {
                     parameters: vec![p],
                 };
                 Ok(Interface {
-                    filterref: Some(f),
+                    filterref: Some(Box::new(f)),
                     ..bridge()
                 })
             },
@@ -306,7 +306,7 @@ fn fields() -> Vec<Field> {
                     parameters: vec![p],
                 };
                 Ok(Interface {
-                    filterref: Some(f),
+                    filterref: Some(Box::new(f)),
                     ..bridge()
                 })
             },
@@ -327,7 +327,7 @@ fn fields() -> Vec<Field> {
                     persistent: Some(s.into()),
                 };
                 Ok(Interface {
-                    teaming: Some(t),
+                    teaming: Some(Box::new(t)),
                     model: Some("virtio".into()),
                     ..bridge()
                 })
@@ -344,7 +344,7 @@ fn fields() -> Vec<Field> {
                     ..Rom::default()
                 };
                 Ok(Interface {
-                    rom: Some(r),
+                    rom: Some(Box::new(r)),
                     ..user()
                 })
             },

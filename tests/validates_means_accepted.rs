@@ -195,10 +195,12 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
                 .collect(),
         }
     });
-    i.bandwidth = r.opt(20, |r| Bandwidth {
-        inbound: r.opt(70, rate),
-        outbound: r.opt(70, rate),
-    });
+    i.bandwidth = r
+        .opt(20, |r| Bandwidth {
+            inbound: r.opt(70, rate),
+            outbound: r.opt(70, rate),
+        })
+        .map(Box::new);
     i.port_isolated = r.opt(10, |r| r.coin(50));
     i.target = r.opt(30, |r| Target {
         dev: r.opt(90, |r| {
@@ -242,26 +244,32 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
             ufo: r.flag(),
         }),
     });
-    i.backend = r.opt(8, |r| Backend {
-        backend_type: r.opt(20, |_| "passt".into()),
-        tap: r.opt(50, |_| "/dev/net/tun".into()),
-        vhost: r.opt(50, |_| "/dev/vhost-net".into()),
-    });
-    i.filterref = r.opt(10, |r| FilterRef {
-        filter: "clean-traffic".into(),
-        parameters: if r.coin(50) {
-            vec![FilterParameter {
-                name: "IP".into(),
-                value: "10.0.0.1".into(),
-            }]
-        } else {
-            Vec::new()
-        },
-    });
-    i.teaming = r.opt(5, |r| Teaming {
-        teaming_type: r.pick(&[TeamingType::Persistent, TeamingType::Transient]),
-        persistent: r.opt(50, |_| "ua-backup0".into()),
-    });
+    i.backend = r
+        .opt(8, |r| Backend {
+            backend_type: r.opt(20, |_| "passt".into()),
+            tap: r.opt(50, |_| "/dev/net/tun".into()),
+            vhost: r.opt(50, |_| "/dev/vhost-net".into()),
+        })
+        .map(Box::new);
+    i.filterref = r
+        .opt(10, |r| FilterRef {
+            filter: "clean-traffic".into(),
+            parameters: if r.coin(50) {
+                vec![FilterParameter {
+                    name: "IP".into(),
+                    value: "10.0.0.1".into(),
+                }]
+            } else {
+                Vec::new()
+            },
+        })
+        .map(Box::new);
+    i.teaming = r
+        .opt(5, |r| Teaming {
+            teaming_type: r.pick(&[TeamingType::Persistent, TeamingType::Transient]),
+            persistent: r.opt(50, |_| "ua-backup0".into()),
+        })
+        .map(Box::new);
     i.link = r.opt(15, |r| r.pick(&[LinkState::Up, LinkState::Down]));
     i.mtu = r.opt(15, |r| r.pick(&[0, 68, 1450, 9000, 65535, 65536]));
     i.coalesce = r.opt(5, |r| Coalesce {
@@ -269,11 +277,13 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
     });
     i.boot = r.opt(10, |r| r.pick(&[0, 1, 2]));
     i.alias = r.opt(15, |r| format!("{}{n}", r.pick(&["ua-net", "net", "ua-"])));
-    i.rom = r.opt(5, |r| Rom {
-        bar: r.flag(),
-        file: r.opt(30, |_| "/usr/share/ipxe/efi-virtio.rom".into()),
-        enabled: r.flag(),
-    });
+    i.rom = r
+        .opt(5, |r| Rom {
+            bar: r.flag(),
+            file: r.opt(30, |_| "/usr/share/ipxe/efi-virtio.rom".into()),
+            enabled: r.flag(),
+        })
+        .map(Box::new);
     i.address = r.opt(15, |r| {
         if r.coin(85) {
             DeviceAddress::Pci(GuestPciAddress {

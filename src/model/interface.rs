@@ -53,7 +53,7 @@ pub struct Interface {
     pub virtualport: Option<VirtualPort>,
     /// `<bandwidth>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<Bandwidth>,
+    pub bandwidth: Option<Box<Bandwidth>>,
     /// `<port isolated='yes'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_isolated: Option<bool>,
@@ -74,13 +74,13 @@ pub struct Interface {
     pub driver: Option<Driver>,
     /// `<backend tap='...' vhost='...'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backend: Option<Backend>,
+    pub backend: Option<Box<Backend>>,
     /// `<filterref filter='clean-traffic'><parameter name='IP' value='...'/></filterref>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub filterref: Option<FilterRef>,
+    pub filterref: Option<Box<FilterRef>>,
     /// `<teaming type='persistent'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub teaming: Option<Teaming>,
+    pub teaming: Option<Box<Teaming>>,
     /// `<link state='down'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<LinkState>,
@@ -98,7 +98,7 @@ pub struct Interface {
     pub alias: Option<String>,
     /// `<rom bar='on' file='...' enabled='yes'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rom: Option<Rom>,
+    pub rom: Option<Box<Rom>>,
     /// Guest-side device address (`<address type='pci' .../>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<DeviceAddress>,

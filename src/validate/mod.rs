@@ -443,7 +443,7 @@ impl<'a> Checker<'a> {
     }
 
     fn bandwidth(&mut self) {
-        let Some(bw) = self.i.bandwidth else {
+        let Some(bw) = self.i.bandwidth.as_deref().copied() else {
             return;
         };
         let ty = self.ty();

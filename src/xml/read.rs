@@ -209,8 +209,16 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
-/// `prefix` followed by `n` and `]`, e.g. `vlan/tag[2]`.
+/// `prefix` followed by `n` and `]`, e.g. `devices/interface[2]`.
 fn indexed(prefix: &str, n: usize) -> String {
+    let mut s = String::with_capacity(prefix.len() + 8);
+    s.push_str(prefix);
+    push_index(&mut s, n);
+    s
+}
+
+/// Appends `n` and `]`.
+fn push_index(s: &mut String, n: usize) {
     let mut digits = [0u8; 20];
     let (mut k, mut v) = (digits.len(), n);
     loop {
@@ -221,13 +229,10 @@ fn indexed(prefix: &str, n: usize) -> String {
             break;
         }
     }
-    let mut s = String::with_capacity(prefix.len() + digits.len() - k + 1);
-    s.push_str(prefix);
     for &d in &digits[k..] {
         s.push(char::from(d));
     }
     s.push(']');
-    s
 }
 
 struct Cx<'a> {
@@ -684,9 +689,9 @@ impl<'a> Cx<'a> {
                     )
                     .at(a.off),
                 );
-                String::new()
+                Cow::Borrowed("")
             }
-            Some(a) => a.value.clone().into_owned(),
+            Some(a) => a.value.clone(),
             None => {
                 self.rep.diags.push(
                     Diagnostic::error(
@@ -696,7 +701,7 @@ impl<'a> Cx<'a> {
                     )
                     .at(start),
                 );
-                String::new()
+                Cow::Borrowed("")
             }
         };
         let mut iface = Interface::new(InterfaceKind::Ethernet);
@@ -749,7 +754,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("virtualport"))
                 }
                 "bandwidth" if iface.bandwidth.is_none() => {
-                    iface.bandwidth = Some(cx.bandwidth(c, cempty, ex)?);
+                    iface.bandwidth = Some(Box::new(cx.bandwidth(c, cempty, ex)?));
                     Ok(Took::Known("bandwidth"))
                 }
                 "port" if iface.port_isolated.is_none() => {
@@ -804,7 +809,7 @@ impl<'a> Cx<'a> {
                     };
                     Self::keep_attrs(ex, "backend", a, &["type", "tap", "vhost"]);
                     cx.opaque_children("backend", cempty, ex)?;
-                    iface.backend = Some(b);
+                    iface.backend = Some(Box::new(b));
                     Ok(Took::Known("backend"))
                 }
                 "filterref" if iface.filterref.is_none() => {
@@ -836,7 +841,7 @@ impl<'a> Cx<'a> {
                     })?;
                     // libvirt keeps filter variables sorted by name.
                     fr.parameters.sort_by(|a, b| a.name.cmp(&b.name));
-                    iface.filterref = Some(fr);
+                    iface.filterref = Some(Box::new(fr));
                     Ok(Took::Known("filterref"))
                 }
                 "teaming" if iface.teaming.is_none() => {
@@ -853,10 +858,10 @@ impl<'a> Cx<'a> {
                         ],
                     );
                     if let Some(tt) = tt {
-                        iface.teaming = Some(Teaming {
+                        iface.teaming = Some(Box::new(Teaming {
                             teaming_type: tt,
                             persistent: find(a, "persistent").map(|v| v.value.clone().into_owned()),
-                        });
+                        }));
                     }
                     Self::keep_attrs(ex, "teaming", a, &["type", "persistent"]);
                     cx.opaque_children("teaming", cempty, ex)?;
@@ -917,7 +922,7 @@ impl<'a> Cx<'a> {
                     rom.file = find(a, "file").map(|v| v.value.clone().into_owned());
                     Self::keep_attrs(ex, "rom", a, &["bar", "file", "enabled"]);
                     cx.opaque_children("rom", cempty, ex)?;
-                    iface.rom = Some(rom);
+                    iface.rom = Some(Box::new(rom));
                     Ok(Took::Known("rom"))
                 }
                 "address" if iface.address.is_none() => {
@@ -960,7 +965,7 @@ impl<'a> Cx<'a> {
         })?;
         let end = self.pos();
 
-        iface.kind = match (ty.as_str(), source) {
+        iface.kind = match (&*ty, source) {
             (_, Some(k)) => k,
             ("ethernet", None) => InterfaceKind::Ethernet,
             ("user", None) => InterfaceKind::User,
@@ -1223,6 +1228,9 @@ impl<'a> Cx<'a> {
         }
         Self::keep_attrs(ex, "vlan", a, &["trunk"]);
         let mut n = 0usize;
+        // `vlan/tag[N]`, one buffer for all the tags.
+        let mut rel = String::with_capacity(16);
+        rel.push_str("vlan/tag[");
         self.children("vlan", empty, ex, |cx, ex, t, tempty| {
             if t.name != "tag" {
                 return Ok(Took::Unknown);
@@ -1232,7 +1240,8 @@ impl<'a> Cx<'a> {
                 return Ok(Took::Unknown);
             };
             n += 1;
-            let rel = indexed("vlan/tag[", n);
+            rel.truncate("vlan/tag[".len());
+            push_index(&mut rel, n);
             let id = cx.rep.id(&rel, id);
             let native_mode = match find(ta, "nativeMode") {
                 Some(m) => cx.rep.choice(

@@ -1,0 +1,206 @@
+//! Profiling harness for the reader: `cargo build --release --example prof`, then
+//! `target/release/examples/prof MODE N REPS` under perf or callgrind (MODE: scan, parse, pv,
+//! split, med, faults, sizes, allocs).
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+use std::hint::black_box;
+use std::time::Instant;
+
+fn scan(doc: &str) -> usize {
+    let mut r = Reader::from_str(doc);
+    let mut n = 0;
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(_)) | Ok(Event::Empty(_)) => n += 1,
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    n
+}
+
+struct Counting;
+static ALLOCS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(p, l) }
+    }
+}
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mode = args.next().unwrap_or_else(|| "pv".into());
+    let n: usize = args.next().map(|s| s.parse().unwrap()).unwrap_or(10000);
+    let reps: usize = args.next().map(|s| s.parse().unwrap()).unwrap_or(1);
+    let ifaces = vifxml::generate::interfaces(0..n).unwrap();
+    let doc = vifxml::generate::domain_xml("bench", &ifaces);
+    let t = Instant::now();
+    for _ in 0..reps {
+        match mode.as_str() {
+            "scan" => {
+                black_box(scan(&doc));
+            }
+            "parse" => {
+                black_box(vifxml::xml::parse_document(&doc).unwrap());
+            }
+            "pv" => {
+                let p = vifxml::xml::parse_document(&doc).unwrap();
+                let f = vifxml::validate::validate_document(&doc, &p);
+                black_box((p, f));
+            }
+            "faults" => {
+                let f0 = minflt();
+                let s = Instant::now();
+                let p = vifxml::xml::parse_document(&doc).unwrap();
+                let a = s.elapsed();
+                let f1 = minflt();
+                let v = vifxml::validate::validate_document(&doc, &p);
+                let b = s.elapsed();
+                let f2 = minflt();
+                drop(black_box((p, v)));
+                let c = s.elapsed();
+                println!(
+                    "parse {a:?} faults {} ; validate {:?} faults {} ; drop {:?}",
+                    f1 - f0,
+                    b - a,
+                    f2 - f1,
+                    c - b
+                );
+            }
+            "split" => {
+                let (mut a, mut b, mut c, mut d) = (vec![], vec![], vec![], vec![]);
+                for _ in 0..21 {
+                    let s = Instant::now();
+                    black_box(scan(&doc));
+                    a.push(s.elapsed());
+                    let s = Instant::now();
+                    let p = vifxml::xml::parse_document(&doc).unwrap();
+                    b.push(s.elapsed());
+                    let s = Instant::now();
+                    let f = vifxml::validate::validate_document(&doc, &p);
+                    c.push(s.elapsed());
+                    let s = Instant::now();
+                    drop(black_box((p, f)));
+                    d.push(s.elapsed());
+                }
+                for v in [&mut a, &mut b, &mut c, &mut d] {
+                    v.sort();
+                }
+                let per = |x: std::time::Duration| x.as_nanos() as f64 / n as f64;
+                println!(
+                    "N={n} per iface ns: scan {:.0} parse {:.0} validate {:.0} drop {:.0}",
+                    per(a[10]),
+                    per(b[10]),
+                    per(c[10]),
+                    per(d[10])
+                );
+            }
+            "med" => {
+                let (mut a, mut b) = (vec![], vec![]);
+                for _ in 0..21 {
+                    let s = Instant::now();
+                    black_box(scan(&doc));
+                    a.push(s.elapsed());
+                    let s = Instant::now();
+                    {
+                        let p = vifxml::xml::parse_document(&doc).unwrap();
+                        let f = vifxml::validate::validate_document(&doc, &p);
+                        drop(black_box((p, f)));
+                    }
+                    b.push(s.elapsed());
+                }
+                a.sort();
+                b.sort();
+                println!(
+                    "scan {:?} pv {:?} ratio {:.2} (min ratio {:.2})",
+                    a[10],
+                    b[10],
+                    b[10].as_secs_f64() / a[10].as_secs_f64(),
+                    b[0].as_secs_f64() / a[0].as_secs_f64()
+                );
+            }
+            "both" => {
+                let s = Instant::now();
+                for _ in 0..5 {
+                    black_box(scan(&doc));
+                }
+                let a = s.elapsed();
+                let s = Instant::now();
+                for _ in 0..5 {
+                    let p = vifxml::xml::parse_document(&doc).unwrap();
+                    let f = vifxml::validate::validate_document(&doc, &p);
+                    black_box((p, f));
+                }
+                let b = s.elapsed();
+                println!(
+                    "scan {:?} pv {:?} ratio {:.2}",
+                    a / 5,
+                    b / 5,
+                    b.as_secs_f64() / a.as_secs_f64()
+                );
+            }
+            "sizes" => sizes(),
+            "allocs" => {
+                let a0 = ALLOCS.load(std::sync::atomic::Ordering::Relaxed);
+                let p = vifxml::xml::parse_document(&doc).unwrap();
+                let a1 = ALLOCS.load(std::sync::atomic::Ordering::Relaxed);
+                let v = vifxml::validate::validate_document(&doc, &p);
+                let a2 = ALLOCS.load(std::sync::atomic::Ordering::Relaxed);
+                println!(
+                    "parse allocs/iface {:.2} validate allocs/iface {:.2}",
+                    (a1 - a0) as f64 / n as f64,
+                    (a2 - a1) as f64 / n as f64
+                );
+                black_box((p, v));
+            }
+            _ => panic!("mode"),
+        }
+    }
+    eprintln!(
+        "{mode} {:?}/rep, doc {} bytes",
+        t.elapsed() / reps as u32,
+        doc.len()
+    );
+}
+
+fn minflt() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let rest = &s[s.rfind(')').unwrap() + 2..];
+    rest.split(' ').nth(7).unwrap().parse().unwrap()
+}
+
+#[allow(dead_code)]
+pub fn sizes() {
+    use std::mem::size_of;
+    use vifxml::model::*;
+    println!("Interface {}", size_of::<Interface>());
+    println!(
+        "ParsedInterface {}",
+        size_of::<vifxml::xml::ParsedInterface>()
+    );
+    println!("InterfaceKind {}", size_of::<InterfaceKind>());
+    println!("Option<Vlan> {}", size_of::<Option<Vlan>>());
+    println!("Option<VirtualPort> {}", size_of::<Option<VirtualPort>>());
+    println!("Option<Bandwidth> {}", size_of::<Option<Bandwidth>>());
+    println!("Option<Driver> {}", size_of::<Option<Driver>>());
+    println!("Option<Target> {}", size_of::<Option<Target>>());
+    println!("Option<Backend> {}", size_of::<Option<Backend>>());
+    println!("Option<FilterRef> {}", size_of::<Option<FilterRef>>());
+    println!("Option<Teaming> {}", size_of::<Option<Teaming>>());
+    println!("Option<Coalesce> {}", size_of::<Option<Coalesce>>());
+    println!("Option<Rom> {}", size_of::<Option<Rom>>());
+    println!(
+        "Option<DeviceAddress> {}",
+        size_of::<Option<DeviceAddress>>()
+    );
+    println!("Extras {}", size_of::<Extras>());
+    println!("Option<String> {}", size_of::<Option<String>>());
+}
