@@ -22,10 +22,14 @@ fn scan(doc: &str) -> usize {
 }
 
 struct Counting;
+/// Allocations by size, in steps of 8 bytes (the last counts everything from 504 bytes).
+static SIZES: [std::sync::atomic::AtomicUsize; 64] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 64];
 static ALLOCS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 unsafe impl std::alloc::GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        SIZES[(l.size() / 8).min(63)].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         unsafe { std::alloc::System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
@@ -149,9 +153,18 @@ fn main() {
             }
             "sizes" => sizes(),
             "allocs" => {
+                for c in &SIZES {
+                    c.store(0, std::sync::atomic::Ordering::Relaxed);
+                }
                 let a0 = ALLOCS.load(std::sync::atomic::Ordering::Relaxed);
                 let p = vifxml::xml::parse_document(&doc).unwrap();
                 let a1 = ALLOCS.load(std::sync::atomic::Ordering::Relaxed);
+                for (k, c) in SIZES.iter().enumerate() {
+                    let c = c.swap(0, std::sync::atomic::Ordering::Relaxed);
+                    if c > 0 {
+                        println!("  {:>4} bytes: {c}", k * 8);
+                    }
+                }
                 let v = vifxml::validate::validate_document(&doc, &p);
                 let a2 = ALLOCS.load(std::sync::atomic::Ordering::Relaxed);
                 println!(

@@ -25,6 +25,7 @@
 //! assert!(dom.validate().iter().all(|d| !d.is_error()));
 //! ```
 
+use smol_str::SmolStr;
 use std::fmt;
 use std::ops::Range;
 
@@ -262,7 +263,7 @@ impl Domain {
             *sel,
             ifaces.len(),
             |i| ifaces[i].interface.mac,
-            |i| ifaces[i].path.clone(),
+            |i| ifaces[i].path.to_string(),
         )
     }
 
@@ -336,7 +337,7 @@ impl Domain {
             ParsedInterface {
                 interface: model,
                 span,
-                path: String::new(),
+                path: SmolStr::default(),
                 notes: Vec::new(),
             },
         );
@@ -428,7 +429,7 @@ impl Domain {
     /// Paths follow document order: `devices/interface[1]`, `[2]`, ...
     fn renumber(&mut self) {
         for (i, p) in self.doc.interfaces.iter_mut().enumerate() {
-            p.path = format!("devices/interface[{}]", i + 1);
+            p.path = format!("devices/interface[{}]", i + 1).into();
         }
     }
 }

@@ -159,7 +159,7 @@ pub fn interface_spec(i: usize) -> Value {
                 "vlan": {"tags": [{"id": 100 + i % 3000}]},
                 "driver": {"name": "vfio"},
             });
-            if round % 2 == 0 {
+            if round.is_multiple_of(2) {
                 s["virtualport"] = json!({"type": "802.1Qbh", "profileid": "finance"});
             }
             s

@@ -1139,7 +1139,7 @@ fn vhostuser(vif: &Obj<'_>, net: &Net) -> Result<Interface, OsVifError> {
     // nova writes vif.mode as libvirt's mode: both are qemu's side (mode 'server' makes os-vif's
     // ovs plugin add a dpdkvhostuserclient port).
     let mut i = Interface::new(InterfaceKind::VhostUser(VhostUserSource {
-        path: Some(path.to_owned()),
+        path: Some(path.into()),
         mode: Some(mode),
         reconnect: None,
     }));

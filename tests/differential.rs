@@ -632,7 +632,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
         Some("virtio net"),
     ] {
         let label = format!("model={}", m.unwrap_or("none"));
-        add(label, &|i| i.model = m.map(str::to_owned));
+        add(label, &|i| i.model = m.map(Into::into));
     }
 
     // Driver: names, queues and ring sizes, virtio-only options.
@@ -743,7 +743,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
         Some("ua-é"),
     ] {
         let label = format!("alias={}", a.unwrap_or("none"));
-        add(label, &|i| i.alias = a.map(str::to_owned));
+        add(label, &|i| i.alias = a.map(Into::into));
     }
 
     // Teaming.

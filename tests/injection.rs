@@ -106,8 +106,8 @@ fn bridge() -> Interface {
 
 fn network(net: &str, pg: Option<&str>) -> Interface {
     Interface::new(InterfaceKind::Network(NetworkSource {
-        network: net.to_owned(),
-        portgroup: pg.map(str::to_owned),
+        network: net.into(),
+        portgroup: pg.map(Into::into),
         portid: None,
     }))
 }
@@ -129,7 +129,7 @@ fn fields() -> Vec<Field> {
                     ..ethernet()
                 })
             },
-            get: |i| i.script.clone(),
+            get: |i| i.script.as_deref().map(str::to_owned),
         },
         Field {
             name: "downscript",
@@ -141,7 +141,7 @@ fn fields() -> Vec<Field> {
                     ..ethernet()
                 })
             },
-            get: |i| i.downscript.clone(),
+            get: |i| i.downscript.as_deref().map(str::to_owned),
         },
         Field {
             name: "model",
@@ -153,7 +153,7 @@ fn fields() -> Vec<Field> {
                     ..user()
                 })
             },
-            get: |i| i.model.clone(),
+            get: |i| i.model.as_deref().map(str::to_owned),
         },
         Field {
             name: "alias",
@@ -165,7 +165,7 @@ fn fields() -> Vec<Field> {
                     ..user()
                 })
             },
-            get: |i| i.alias.clone(),
+            get: |i| i.alias.as_deref().map(str::to_owned),
         },
         Field {
             name: "driver name",
@@ -182,7 +182,11 @@ fn fields() -> Vec<Field> {
                     ..user()
                 })
             },
-            get: |i| i.driver.as_ref().and_then(|d| d.name.clone()),
+            get: |i| {
+                i.driver
+                    .as_ref()
+                    .and_then(|d| d.name.as_deref().map(str::to_owned))
+            },
         },
         Field {
             name: "driver txmode",
@@ -199,7 +203,11 @@ fn fields() -> Vec<Field> {
                     ..user()
                 })
             },
-            get: |i| i.driver.as_ref().and_then(|d| d.txmode.clone()),
+            get: |i| {
+                i.driver
+                    .as_ref()
+                    .and_then(|d| d.txmode.as_deref().map(str::to_owned))
+            },
         },
         Field {
             name: "backend type",
@@ -385,7 +393,7 @@ fn fields() -> Vec<Field> {
             path: "source",
             set: |s| Ok(network(s, None)),
             get: |i| match &i.kind {
-                InterfaceKind::Network(n) => Some(n.network.clone()),
+                InterfaceKind::Network(n) => Some(n.network.to_string()),
                 _ => None,
             },
         },
@@ -395,7 +403,7 @@ fn fields() -> Vec<Field> {
             path: "source",
             set: |s| Ok(network("default", Some(s))),
             get: |i| match &i.kind {
-                InterfaceKind::Network(n) => n.portgroup.clone(),
+                InterfaceKind::Network(n) => n.portgroup.as_deref().map(str::to_owned),
                 _ => None,
             },
         },
@@ -415,7 +423,7 @@ fn fields() -> Vec<Field> {
                 })
             },
             get: |i| match &i.kind {
-                InterfaceKind::VhostUser(v) => v.path.clone(),
+                InterfaceKind::VhostUser(v) => v.path.as_deref().map(str::to_owned),
                 _ => None,
             },
         },
@@ -429,7 +437,7 @@ fn fields() -> Vec<Field> {
                 })))
             },
             get: |i| match &i.kind {
-                InterfaceKind::Vdpa(v) => Some(v.dev.clone()),
+                InterfaceKind::Vdpa(v) => Some(v.dev.to_string()),
                 _ => None,
             },
         },

@@ -65,8 +65,8 @@ fn kind(r: &mut Rng) -> InterfaceKind {
             bridge: r.pick(&["br0", "br-int", "virbr0"]).parse().unwrap(),
         }),
         2 => InterfaceKind::Network(NetworkSource {
-            network: r.pick(&["default", "ovs-net", "sriov"]).to_owned(),
-            portgroup: r.opt(30, |r| r.pick(&["engineering", "pg1"]).to_owned()),
+            network: r.pick(&["default", "ovs-net", "sriov"]).into(),
+            portgroup: r.opt(30, |r| r.pick(&["engineering", "pg1"]).into()),
             portid: r.opt(20, |r| r.pick(UUIDS).parse().unwrap()),
         }),
         3 => InterfaceKind::Direct(DirectSource {
@@ -83,7 +83,7 @@ fn kind(r: &mut Rng) -> InterfaceKind {
         4 => InterfaceKind::VhostUser(VhostUserSource {
             path: r.opt(90, |r| {
                 r.pick(&["/run/vhu0.sock", "/var/run/sock1", "rel.sock"])
-                    .to_owned()
+                    .into()
             }),
             mode: r.opt(90, |r| {
                 r.pick(&[VhostUserMode::Client, VhostUserMode::Server])
@@ -175,7 +175,7 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
     i.trust_guest_rx_filters = r.opt(10, |r| r.coin(50));
     i.model = r.opt(70, |r| {
         r.pick(&["virtio", "e1000e", "rtl8139", "virtio-transitional"])
-            .to_owned()
+            .into()
     });
     i.virtualport = r.opt(30, virtualport);
     i.vlan = r.opt(20, |r| {
@@ -215,11 +215,11 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
         managed: r.opt(15, |r| r.coin(30)),
     });
     i.driver = r.opt(25, |r| Driver {
-        name: r.opt(40, |r| r.pick(&["qemu", "vhost", "vfio"]).to_owned()),
+        name: r.opt(40, |r| r.pick(&["qemu", "vhost", "vfio"]).into()),
         queues: r.opt(30, |r| r.pick(&[0, 1, 4])),
         rx_queue_size: r.opt(20, |r| r.pick(&[128, 256, 1024, 1000])),
         tx_queue_size: r.opt(10, |r| r.pick(&[256, 1024])),
-        txmode: r.opt(10, |r| r.pick(&["iothread", "timer"]).to_owned()),
+        txmode: r.opt(10, |r| r.pick(&["iothread", "timer"]).into()),
         ioeventfd: r.opt(10, |r| r.coin(50)),
         event_idx: r.opt(10, |r| r.coin(50)),
         packed: r.opt(15, |r| r.coin(50)),
@@ -276,7 +276,9 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
         rx_max_frames: r.opt(80, |r| r.pick(&[0, 7, 64])),
     });
     i.boot = r.opt(10, |r| r.pick(&[0, 1, 2]));
-    i.alias = r.opt(15, |r| format!("{}{n}", r.pick(&["ua-net", "net", "ua-"])));
+    i.alias = r.opt(15, |r| {
+        format!("{}{n}", r.pick(&["ua-net", "net", "ua-"])).into()
+    });
     i.rom = r
         .opt(5, |r| Rom {
             bar: r.flag(),

@@ -101,7 +101,7 @@ impl<'a> Arbitrary<'a> for OtherKind {
             "mcast", "udp", "server", "client", "internal", "null", "vds",
         ];
         Ok(OtherKind {
-            type_name: (*u.choose(TYPES)?).to_owned(),
+            type_name: (*u.choose(TYPES)?).into(),
         })
     }
 }

@@ -56,7 +56,7 @@ impl Interface {
     /// A port on a libvirt network: `<source network='default'/>`.
     pub fn network(name: &str) -> Self {
         Interface::new(InterfaceKind::Network(NetworkSource {
-            network: name.to_owned(),
+            network: name.into(),
             portgroup: None,
             portid: None,
         }))
@@ -76,7 +76,7 @@ impl Interface {
     /// `<source type='unix' path='/run/vhu0' mode='client'/>`.
     pub fn vhost_user(path: &str, mode: VhostUserMode) -> Self {
         Interface::new(InterfaceKind::VhostUser(VhostUserSource {
-            path: Some(path.to_owned()),
+            path: Some(path.into()),
             mode: Some(mode),
             reconnect: None,
         }))
@@ -93,10 +93,7 @@ impl Interface {
 
     /// A vDPA device: `<source dev='/dev/vhost-vdpa-0'/>`.
     pub fn vdpa(dev: &str) -> Self {
-        Interface::new(InterfaceKind::Vdpa(VdpaSource {
-            dev: dev.to_owned(),
-        }))
-        .with_model(VIRTIO)
+        Interface::new(InterfaceKind::Vdpa(VdpaSource { dev: dev.into() })).with_model(VIRTIO)
     }
 
     /// User-mode networking: `<interface type='user'/>`.
@@ -112,7 +109,7 @@ impl Interface {
 
     /// Sets the guest model: `<model type='e1000e'/>`.
     pub fn with_model(mut self, model: &str) -> Self {
-        self.model = Some(model.to_owned());
+        self.model = Some(model.into());
         self
     }
 
@@ -156,7 +153,7 @@ impl Interface {
 
     /// Sets the device alias: `<alias name='ua-net0'/>`.
     pub fn with_alias(mut self, alias: &str) -> Self {
-        self.alias = Some(alias.to_owned());
+        self.alias = Some(alias.into());
         self
     }
 

@@ -20,6 +20,7 @@ use std::borrow::Cow;
 
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smol_str::SmolStr;
 
 /// What was wrong with a rejected identifier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -490,7 +491,7 @@ serde_via_str!(
 /// An 802.1Qbh / openvswitch port profile id: 1 to 39 bytes
 /// (`<parameters profileid='finance'/>`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ProfileId(String);
+pub struct ProfileId(SmolStr);
 
 impl ProfileId {
     /// Longest accepted profile id, in bytes.
@@ -501,7 +502,7 @@ impl ProfileId {
         if s.is_empty() || s.len() > Self::MAX_LEN {
             return Err(IdError::new(IdErrorKind::ProfileIdLength, s));
         }
-        Ok(ProfileId(s.to_owned()))
+        Ok(ProfileId(SmolStr::new(s)))
     }
 
     /// The profile id text.
@@ -544,7 +545,7 @@ serde_via_str!(
 /// Kernel limits (15 bytes, reserved prefixes) are validation rules, not part of the type,
 /// because libvirt itself accepts and writes such names.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DeviceName(String);
+pub struct DeviceName(SmolStr);
 
 impl DeviceName {
     /// Builds a device name, refusing empty names and characters the schema does not allow.
@@ -553,7 +554,7 @@ impl DeviceName {
         if s.is_empty() || !s.bytes().all(ok) {
             return Err(IdError::new(IdErrorKind::DeviceNameSyntax, s));
         }
-        Ok(DeviceName(s.to_owned()))
+        Ok(DeviceName(SmolStr::new(s)))
     }
 
     /// The name.

@@ -18,6 +18,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smol_str::SmolStr;
 
 use super::extras::Extras;
 use super::ids::{DeviceName, MacAddr, VlanTag};
@@ -59,16 +60,16 @@ pub struct Interface {
     pub port_isolated: Option<bool>,
     /// `<script path='...'/>` (ethernet/bridge).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
+    pub script: Option<SmolStr>,
     /// `<downscript path='...'/>` (ethernet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub downscript: Option<String>,
+    pub downscript: Option<SmolStr>,
     /// `<target dev='tap0' managed='no'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
     /// `<model type='virtio'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
+    pub model: Option<SmolStr>,
     /// `<driver .../>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub driver: Option<Driver>,
@@ -95,7 +96,7 @@ pub struct Interface {
     pub boot: Option<u32>,
     /// `<alias name='net0'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
+    pub alias: Option<SmolStr>,
     /// `<rom bar='on' file='...' enabled='yes'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rom: Option<Box<Rom>>,
@@ -325,7 +326,7 @@ impl<'de> Deserialize<'de> for Interface {
                     )));
                 }
                 InterfaceKind::Other(OtherKind {
-                    type_name: other.to_owned(),
+                    type_name: other.into(),
                 })
             }
         };
@@ -508,7 +509,7 @@ pub(crate) const GUEST_OFFLOAD_ATTRIBUTES: &[&str] = &["csum", "tso4", "tso6", "
 pub struct Driver {
     /// Backend driver: `qemu`/`vhost` for virtio, `vfio`/`kvm` for hostdev.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<SmolStr>,
     /// Number of queue pairs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queues: Option<u32>,
@@ -520,7 +521,7 @@ pub struct Driver {
     pub tx_queue_size: Option<u32>,
     /// `iothread` or `timer` (qemu userspace driver).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub txmode: Option<String>,
+    pub txmode: Option<SmolStr>,
     /// `ioeventfd='on'`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ioeventfd: Option<bool>,

@@ -8,6 +8,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 use super::ids::{DeviceName, PciAddress, Uuid};
 
@@ -43,7 +44,7 @@ pub enum InterfaceKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OtherKind {
     /// The `type` attribute as read.
-    pub type_name: String,
+    pub type_name: SmolStr,
 }
 
 impl InterfaceKind {
@@ -93,10 +94,10 @@ pub struct BridgeSource {
 #[serde(deny_unknown_fields)]
 pub struct NetworkSource {
     /// libvirt network name.
-    pub network: String,
+    pub network: SmolStr,
     /// Port group within the network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portgroup: Option<String>,
+    pub portgroup: Option<SmolStr>,
     /// The network port's UUID (live XML).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub portid: Option<Uuid>,
@@ -195,7 +196,7 @@ pub struct Reconnect {
 pub struct VhostUserSource {
     /// Unix socket path (must be absolute).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<SmolStr>,
     /// Client or server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<VhostUserMode>,
@@ -226,5 +227,5 @@ pub struct HostdevSource {
 #[serde(deny_unknown_fields)]
 pub struct VdpaSource {
     /// Character device path.
-    pub dev: String,
+    pub dev: SmolStr,
 }

@@ -59,7 +59,11 @@ pub fn validate_document(src: &str, doc: &ParsedDocument) -> Vec<Diagnostic> {
             .map(|p| (p.path.as_str(), &p.interface)),
     );
     for d in &mut cross {
-        if let Some(p) = doc.interfaces.iter().find(|p| d.path.starts_with(&p.path)) {
+        if let Some(p) = doc
+            .interfaces
+            .iter()
+            .find(|p| d.path.starts_with(p.path.as_str()))
+        {
             let rel = d.path[p.path.len()..].trim_start_matches('/');
             d.offset = Some(locate(src, p.span.start, rel));
         }
@@ -1077,76 +1081,88 @@ impl<'a> Checker<'a> {
 
     fn strings(&mut self) {
         let i: &'a Interface = self.i;
-        let mut fields: Vec<(&str, &str)> = Vec::with_capacity(24);
+        // Strings the model holds, checked as they are named (no list is built).
+        let mut bad: Vec<(String, char)> = Vec::new();
+        let mut check = |path: &str, s: &str| {
+            if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
+                bad.push((path.to_owned(), c));
+            }
+        };
         match &i.kind {
             InterfaceKind::Network(n) => {
-                fields.push(("source/@network", &n.network));
+                check("source/@network", &n.network);
                 if let Some(pg) = &n.portgroup {
-                    fields.push(("source/@portgroup", pg));
+                    check("source/@portgroup", pg);
                 }
             }
             InterfaceKind::VhostUser(v) => {
                 if let Some(p) = &v.path {
-                    fields.push(("source/@path", p));
+                    check("source/@path", p);
                 }
             }
-            InterfaceKind::Vdpa(v) => fields.push(("source/@dev", &v.dev)),
-            InterfaceKind::Other(o) => fields.push(("@type", &o.type_name)),
+            InterfaceKind::Vdpa(v) => check("source/@dev", &v.dev),
+            InterfaceKind::Other(o) => check("@type", &o.type_name),
             _ => {}
         }
-        let opt = |p: &'static str, v: &'a Option<String>| v.as_deref().map(|s| (p, s));
-        fields.extend(opt("model/@type", &i.model));
-        match &i.virtualport {
-            Some(VirtualPort::Qbh(q)) => fields.extend(
-                q.profileid
-                    .as_ref()
-                    .map(|p| ("virtualport/parameters/@profileid", p.as_str())),
-            ),
-            Some(VirtualPort::OpenVSwitch(o)) => fields.extend(
-                o.profileid
-                    .as_ref()
-                    .map(|p| ("virtualport/parameters/@profileid", p.as_str())),
-            ),
-            Some(VirtualPort::Untyped(u)) => fields.extend(
-                u.profileid
-                    .as_ref()
-                    .map(|p| ("virtualport/parameters/@profileid", p.as_str())),
-            ),
-            _ => {}
+        if let Some(v) = &i.model {
+            check("model/@type", v);
         }
-        fields.extend(opt("script/@path", &i.script));
-        fields.extend(opt("downscript/@path", &i.downscript));
-        fields.extend(opt("alias/@name", &i.alias));
+        let profileid = match &i.virtualport {
+            Some(VirtualPort::Qbh(q)) => q.profileid.as_ref(),
+            Some(VirtualPort::OpenVSwitch(o)) => o.profileid.as_ref(),
+            Some(VirtualPort::Untyped(u)) => u.profileid.as_ref(),
+            _ => None,
+        };
+        if let Some(p) = profileid {
+            check("virtualport/parameters/@profileid", p.as_str());
+        }
+        if let Some(v) = &i.script {
+            check("script/@path", v);
+        }
+        if let Some(v) = &i.downscript {
+            check("downscript/@path", v);
+        }
+        if let Some(v) = &i.alias {
+            check("alias/@name", v);
+        }
         if let Some(d) = &i.driver {
-            fields.extend(opt("driver/@name", &d.name));
-            fields.extend(opt("driver/@txmode", &d.txmode));
+            if let Some(v) = &d.name {
+                check("driver/@name", v);
+            }
+            if let Some(v) = &d.txmode {
+                check("driver/@txmode", v);
+            }
         }
         if let Some(b) = &i.backend {
-            fields.extend(opt("backend/@type", &b.backend_type));
-            fields.extend(opt("backend/@tap", &b.tap));
-            fields.extend(opt("backend/@vhost", &b.vhost));
+            if let Some(v) = &b.backend_type {
+                check("backend/@type", v);
+            }
+            if let Some(v) = &b.tap {
+                check("backend/@tap", v);
+            }
+            if let Some(v) = &b.vhost {
+                check("backend/@vhost", v);
+            }
         }
         if let Some(f) = &i.filterref {
-            fields.push(("filterref/@filter", &f.filter));
+            check("filterref/@filter", &f.filter);
             for p in &f.parameters {
-                fields.push(("filterref/parameter/@name", &p.name));
-                fields.push(("filterref/parameter/@value", &p.value));
+                check("filterref/parameter/@name", &p.name);
+                check("filterref/parameter/@value", &p.value);
             }
         }
         if let Some(t) = &i.teaming {
-            fields.extend(opt("teaming/@persistent", &t.persistent));
+            if let Some(v) = &t.persistent {
+                check("teaming/@persistent", v);
+            }
         }
         if let Some(r) = &i.rom {
-            fields.extend(opt("rom/@file", &r.file));
+            if let Some(v) = &r.file {
+                check("rom/@file", v);
+            }
         }
         if let Some(crate::model::DeviceAddress::Other { address_type }) = &i.address {
-            fields.push(("address/@type", address_type));
-        }
-        let mut bad = Vec::new();
-        for (path, s) in fields {
-            if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
-                bad.push((path.to_owned(), c));
-            }
+            check("address/@type", address_type);
         }
         // Kept attributes, at their own paths.
         for a in &i.extras.attributes {

@@ -21,6 +21,7 @@ use crate::model::kind::{
     Reconnect, VdpaSource, VhostUserMode, VhostUserSource,
 };
 use crate::model::virtualport::{Midonet, OpenVSwitch, Qbg, Qbh, Untyped, VirtualPort};
+use smol_str::SmolStr;
 
 /// Limits applied while reading.
 ///
@@ -62,7 +63,7 @@ pub struct ParsedInterface {
     pub span: Range<usize>,
     /// Element path of the interface: `devices/interface[2]` in a domain, `interface[1]` in a
     /// sequence of bare interfaces.
-    pub path: String,
+    pub path: SmolStr,
     /// Values read in a lenient form that libvirt's schema refuses (`xml.noncanonical`), with
     /// paths and offsets; [`crate::validate::validate_document`] reports them. Rendering writes
     /// the canonical form.
@@ -209,16 +210,9 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
-/// `prefix` followed by `n` and `]`, e.g. `devices/interface[2]`.
-fn indexed(prefix: &str, n: usize) -> String {
-    let mut s = String::with_capacity(prefix.len() + 8);
-    s.push_str(prefix);
-    push_index(&mut s, n);
-    s
-}
-
-/// Appends `n` and `]`.
-fn push_index(s: &mut String, n: usize) {
+/// `prefix` followed by `n` and `]`, e.g. `devices/interface[2]`: inline (no allocation) up
+/// to 23 bytes, so for the first 9 999 interfaces of a domain.
+fn indexed(prefix: &str, n: usize) -> SmolStr {
     let mut digits = [0u8; 20];
     let (mut k, mut v) = (digits.len(), n);
     loop {
@@ -229,10 +223,13 @@ fn push_index(s: &mut String, n: usize) {
             break;
         }
     }
+    let mut b = smol_str::SmolStrBuilder::new();
+    b.push_str(prefix);
     for &d in &digits[k..] {
-        s.push(char::from(d));
+        b.push(char::from(d));
     }
-    s.push(']');
+    b.push(']');
+    b.finish()
 }
 
 struct Cx<'a> {
@@ -250,7 +247,7 @@ struct Rep {
     /// Non-fatal findings about value forms, for the interface being read.
     notes: Vec<Diagnostic>,
     /// Path of the interface being read, e.g. `devices/interface[2]`.
-    base: String,
+    base: SmolStr,
 }
 
 /// The known children an element has had, without allocating for the usual few.
@@ -295,7 +292,7 @@ enum Took {
 impl Rep {
     fn path(&self, rel: &str) -> String {
         match (self.base.is_empty(), rel.is_empty()) {
-            (_, true) => self.base.clone(),
+            (_, true) => self.base.to_string(),
             (true, false) => rel.to_owned(),
             (false, false) => format!("{}/{}", self.base, rel),
         }
@@ -431,7 +428,7 @@ impl<'a> Cx<'a> {
             rep: Rep {
                 diags: Vec::new(),
                 notes: Vec::new(),
-                base: String::new(),
+                base: SmolStr::default(),
             },
         }
     }
@@ -672,7 +669,7 @@ impl<'a> Cx<'a> {
         e: &Tag<'a>,
         empty: bool,
         start: usize,
-        path: String,
+        path: SmolStr,
     ) -> Result<ParsedInterface, Fatal> {
         self.rep.base = path;
         self.rep.notes.clear();
@@ -769,12 +766,12 @@ impl<'a> Cx<'a> {
                 }
                 "script" if iface.script.is_none() => {
                     cx.simple(c, cempty, ex, "script", "path", |_, v| {
-                        iface.script = Some(v.into_owned())
+                        iface.script = Some(SmolStr::new(v))
                     })
                 }
                 "downscript" if iface.downscript.is_none() => {
                     cx.simple(c, cempty, ex, "downscript", "path", |_, v| {
-                        iface.downscript = Some(v.into_owned())
+                        iface.downscript = Some(SmolStr::new(v))
                     })
                 }
                 "target" if iface.target.is_none() => {
@@ -793,7 +790,7 @@ impl<'a> Cx<'a> {
                 }
                 "model" if iface.model.is_none() => {
                     cx.simple(c, cempty, ex, "model", "type", |_, v| {
-                        iface.model = Some(v.into_owned())
+                        iface.model = Some(SmolStr::new(v))
                     })
                 }
                 "driver" if iface.driver.is_none() => {
@@ -907,7 +904,7 @@ impl<'a> Cx<'a> {
                 }
                 "alias" if iface.alias.is_none() => {
                     cx.simple(c, cempty, ex, "alias", "name", |_, v| {
-                        iface.alias = Some(v.into_owned())
+                        iface.alias = Some(SmolStr::new(v))
                     })
                 }
                 "rom" if iface.rom.is_none() => {
@@ -972,7 +969,7 @@ impl<'a> Cx<'a> {
             ("vhostuser", None) => InterfaceKind::VhostUser(VhostUserSource::default()),
             ("", None) => InterfaceKind::Ethernet,
             (t, None) if !InterfaceKind::is_modelled(t) => InterfaceKind::Other(OtherKind {
-                type_name: t.to_owned(),
+                type_name: SmolStr::new(t),
             }),
             (t, None) => {
                 let what = match t {
@@ -1056,7 +1053,7 @@ impl<'a> Cx<'a> {
                 br.map(|bridge| InterfaceKind::Bridge(BridgeSource { bridge }))
             }
             "network" => {
-                let net = find(a, "network").map(|n| n.value.clone().into_owned());
+                let net = find(a, "network").map(|n| SmolStr::new(&n.value));
                 if net.is_none() {
                     missing(&mut self.rep, "a network attribute");
                 }
@@ -1067,7 +1064,7 @@ impl<'a> Cx<'a> {
                     }
                     None => None,
                 };
-                let portgroup = find(a, "portgroup").map(|p| p.value.clone().into_owned());
+                let portgroup = find(a, "portgroup").map(|p| SmolStr::new(&p.value));
                 Self::keep_attrs(ex, "source", a, &["network", "portgroup", "portid"]);
                 self.opaque_children("source", empty, ex)?;
                 net.map(|network| {
@@ -1112,7 +1109,7 @@ impl<'a> Cx<'a> {
                 dev.map(|dev| InterfaceKind::Direct(DirectSource { dev, mode }))
             }
             "vdpa" => {
-                let dev = find(a, "dev").map(|d| d.value.clone().into_owned());
+                let dev = find(a, "dev").map(|d| SmolStr::new(&d.value));
                 if dev.is_none() {
                     missing(&mut self.rep, "a dev attribute");
                 }
@@ -1131,7 +1128,7 @@ impl<'a> Cx<'a> {
                         self.rep.report("vhostuser.socket-type", "source", t, msg);
                     }
                 }
-                let path = find(a, "path").map(|p| p.value.clone().into_owned());
+                let path = find(a, "path").map(|p| SmolStr::new(&p.value));
                 if path.is_some() && find(a, "type").is_none() {
                     let d = Diagnostic::error(
                         "xml.noncanonical",
@@ -1228,9 +1225,6 @@ impl<'a> Cx<'a> {
         }
         Self::keep_attrs(ex, "vlan", a, &["trunk"]);
         let mut n = 0usize;
-        // `vlan/tag[N]`, one buffer for all the tags.
-        let mut rel = String::with_capacity(16);
-        rel.push_str("vlan/tag[");
         self.children("vlan", empty, ex, |cx, ex, t, tempty| {
             if t.name != "tag" {
                 return Ok(Took::Unknown);
@@ -1240,8 +1234,8 @@ impl<'a> Cx<'a> {
                 return Ok(Took::Unknown);
             };
             n += 1;
-            rel.truncate("vlan/tag[".len());
-            push_index(&mut rel, n);
+            // `vlan/tag[N]`, inline: no allocation.
+            let rel = indexed("vlan/tag[", n);
             let id = cx.rep.id(&rel, id);
             let native_mode = match find(ta, "nativeMode") {
                 Some(m) => cx.rep.choice(
@@ -1271,10 +1265,13 @@ impl<'a> Cx<'a> {
         ex: &mut Extras,
     ) -> Result<Option<VirtualPort>, Fatal> {
         let a = self.lx.attrs_of(c);
-        let ty = find(a, "type").map(|t| (t.value.clone().into_owned(), t.off));
+        let ty = find(a, "type").map(|t| (t.value.clone(), t.off));
         Self::keep_attrs(ex, "virtualport", a, &["type"]);
         let mut params: Option<Untyped> = None;
-        let mut given: Vec<(&'static str, usize)> = Vec::new();
+        // The known parameters given, with their offsets: each at most once (the tokenizer
+        // refuses repeated attributes), so six places suffice.
+        let mut given: [(&'static str, usize); 6] = [("", 0); 6];
+        let mut ngiven = 0usize;
         self.children("virtualport", empty, ex, |cx, ex, p, pempty| {
             if p.name != "parameters" || params.is_some() {
                 return Ok(Took::Unknown);
@@ -1323,7 +1320,10 @@ impl<'a> Cx<'a> {
                     }
                     _ => continue,
                 };
-                given.push((name, attr.off));
+                if let Some(g) = given.get_mut(ngiven) {
+                    *g = (name, attr.off);
+                    ngiven += 1;
+                }
             }
             Self::keep_attrs(
                 ex,
@@ -1343,16 +1343,14 @@ impl<'a> Cx<'a> {
             Ok(Took::Known("parameters"))
         })?;
         let u = params.unwrap_or_default();
-        let allowed: &[&str] = match ty.as_ref().map(|(t, _)| t.as_str()) {
+        let allowed: &[&str] = match ty.as_ref().map(|(t, _)| &**t) {
             None => return Ok(Some(VirtualPort::Untyped(u))),
             Some("802.1Qbg") => &["managerid", "typeid", "typeidversion", "instanceid"],
             Some("802.1Qbh") => &["profileid"],
             Some("openvswitch") => &["interfaceid", "profileid"],
             Some("midonet") => &["interfaceid"],
             Some(other) => {
-                let (_, off) = ty
-                    .as_ref()
-                    .map_or((String::new(), 0), |(s, o)| (s.clone(), *o));
+                let off = ty.as_ref().map_or(0, |(_, o)| *o);
                 self.rep.diags.push(
                     Diagnostic::error(
                         "virtualport.type",
@@ -1367,8 +1365,8 @@ impl<'a> Cx<'a> {
                 return Ok(None);
             }
         };
-        let tname = ty.as_ref().map_or("", |(t, _)| t.as_str());
-        for (name, off) in &given {
+        let tname = ty.as_ref().map_or("", |(t, _)| &**t);
+        for (name, off) in &given[..ngiven] {
             if !allowed.contains(name) {
                 self.rep.diags.push(
                     Diagnostic::error(
@@ -1446,8 +1444,8 @@ impl<'a> Cx<'a> {
         let rel = "driver";
         for attr in a.iter() {
             match attr.name {
-                "name" => d.name = Some(attr.value.clone().into_owned()),
-                "txmode" => d.txmode = Some(attr.value.clone().into_owned()),
+                "name" => d.name = Some(SmolStr::new(&attr.value)),
+                "txmode" => d.txmode = Some(SmolStr::new(&attr.value)),
                 "queues" => d.queues = self.rep.num(rel, attr),
                 "rx_queue_size" => d.rx_queue_size = self.rep.num(rel, attr),
                 "tx_queue_size" => d.tx_queue_size = self.rep.num(rel, attr),

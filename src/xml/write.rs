@@ -96,8 +96,8 @@ fn touch(i: &Interface) -> u8 {
     fn b(s: &str) -> u8 {
         s.as_bytes().first().copied().unwrap_or(0)
     }
-    fn o(s: &Option<String>) -> u8 {
-        s.as_deref().map_or(0, b)
+    fn o<T: AsRef<str>>(s: &Option<T>) -> u8 {
+        s.as_ref().map_or(0, |s| b(s.as_ref()))
     }
     let mut h = match &i.kind {
         InterfaceKind::Bridge(k) => b(k.bridge.as_str()),
@@ -167,8 +167,8 @@ fn num<T: Into<u64>>(n: Option<T>) -> Option<V<'static>> {
     n.map(|n| V::N(n.into()))
 }
 
-fn s(v: &Option<String>) -> Option<V<'_>> {
-    v.as_deref().map(V::S)
+fn s<T: AsRef<str>>(v: &Option<T>) -> Option<V<'_>> {
+    v.as_ref().map(|v| V::S(v.as_ref()))
 }
 
 fn profileid(p: &Option<crate::model::ids::ProfileId>) -> Option<V<'_>> {

@@ -316,7 +316,7 @@ fn source_of(i: &Interface) -> Option<String> {
         InterfaceKind::Bridge(b) => Some(b.bridge.to_string()),
         InterfaceKind::Network(n) => Some(match &n.portgroup {
             Some(pg) => format!("{} (portgroup {pg})", n.network),
-            None => n.network.clone(),
+            None => n.network.to_string(),
         }),
         InterfaceKind::Direct(d) => Some(match d.mode {
             Some(m) => format!("{} ({})", d.dev, m.as_str()),
@@ -324,10 +324,10 @@ fn source_of(i: &Interface) -> Option<String> {
         }),
         InterfaceKind::VhostUser(v) => v.path.as_ref().map(|p| match v.mode {
             Some(m) => format!("{p} ({})", m.as_str()),
-            None => p.clone(),
+            None => p.to_string(),
         }),
         InterfaceKind::Hostdev(h) => Some(h.address.to_string()),
-        InterfaceKind::Vdpa(v) => Some(v.dev.clone()),
+        InterfaceKind::Vdpa(v) => Some(v.dev.to_string()),
         InterfaceKind::Ethernet | InterfaceKind::User | InterfaceKind::Other(_) => None,
     }
 }
