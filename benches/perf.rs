@@ -2,9 +2,9 @@
 //! `cargo bench --bench perf` (add `--features libvirt` for libvirt's own define).
 //!
 //! Documents come from [`vifxml::generate`] (N = 1, 100 and 10 000 mixed interfaces). Every
-//! operation of one size is run once per round, interleaved with the baseline, for as many
-//! rounds as fit in the time budget; the table shows medians and the ratio of each median to
-//! the baseline's. Peak memory is measured with a counting allocator around one run of each
+//! operation of one size is run once per round, in a new shuffled order each round, interleaved
+//! with the baseline, for as many rounds as fit in the time budget; the table shows medians and
+//! the ratio of each median to the baseline's. Peak memory is measured with a counting allocator around one run of each
 //! operation, on top of what the input already holds. The last part times `audit` over 10 000
 //! generated domain files with one thread and with two.
 //!
@@ -107,6 +107,19 @@ struct Op {
     times: Vec<Duration>,
     /// Bytes allocated at the high point of one run.
     peak: usize,
+}
+
+/// `0..k` in an order drawn from `round` (Fisher-Yates over a xorshift generator).
+fn shuffled(k: usize, round: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..k).collect();
+    let mut x = (round as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    for i in (1..k).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    v
 }
 
 fn median(v: &mut [Duration]) -> Duration {
@@ -276,10 +289,11 @@ fn bench_size(n: usize, budget: Duration, missed: &mut Missed) {
     let start = Instant::now();
     let mut rounds = 0;
     while rounds < 5 || (start.elapsed() < budget && rounds < 2001) {
-        // Rotate the order so no operation always runs right after another.
-        let k = ops.len();
-        for j in 0..k {
-            let op = &mut ops[(j + rounds) % k];
+        // A new order every round (a fixed shuffle, the same in every run): an operation that
+        // always ran right after another would inherit its caches and allocator state.
+        let order = shuffled(ops.len(), rounds);
+        for &j in &order {
+            let op = &mut ops[j];
             let t = Instant::now();
             black_box((op.run)());
             op.times.push(t.elapsed());

@@ -1,6 +1,6 @@
 //! Profiling harness for the reader: `cargo build --release --example prof`, then
 //! `target/release/examples/prof MODE N REPS` under perf or callgrind (MODE: scan, parse, pv,
-//! split, med, faults, sizes, allocs).
+//! split, med, faults, sizes, allocs, replace).
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -152,6 +152,17 @@ fn main() {
                 );
             }
             "sizes" => sizes(),
+            "replace" => {
+                let r = vifxml::generate::interfaces(n..n + 1).unwrap().remove(0);
+                black_box(
+                    vifxml::domain::replace_interface(
+                        &doc,
+                        vifxml::domain::Selector::Index(n / 2),
+                        &r,
+                    )
+                    .unwrap(),
+                );
+            }
             "allocs" => {
                 for c in &SIZES {
                     c.store(0, std::sync::atomic::Ordering::Relaxed);

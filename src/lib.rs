@@ -79,3 +79,12 @@ pub mod xml;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use model::{Interface, InterfaceKind, VirtualPort};
+/// The model's text fields (`model`, `alias`, driver name, ...) are `SmolStr`: inline up to 23
+/// bytes, built from a `&str` or `String` with `.into()`.
+///
+/// ```
+/// let mut iface = vifxml::Interface::new(vifxml::InterfaceKind::Ethernet);
+/// iface.model = Some("virtio".into());
+/// assert_eq!(iface.model.as_deref(), Some("virtio"));
+/// ```
+pub use smol_str::SmolStr;

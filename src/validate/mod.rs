@@ -1084,6 +1084,10 @@ impl<'a> Checker<'a> {
         // Strings the model holds, checked as they are named (no list is built).
         let mut bad: Vec<(String, char)> = Vec::new();
         let mut check = |path: &str, s: &str| {
+            // Printable ascii is always allowed: only look at characters when there is more.
+            if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+                return;
+            }
             if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
                 bad.push((path.to_owned(), c));
             }

@@ -178,6 +178,30 @@ fn first(m: u64) -> usize {
     (m.trailing_zeros() / 8) as usize
 }
 
+/// String equality for the short names of attributes and elements, without a call to compare
+/// memory when the lengths or first bytes differ (most of the time).
+#[inline]
+pub(super) fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.first() != b.first() {
+        return false;
+    }
+    // Eight bytes at a time, then the tail: names are short, and a call to the library's
+    // memory compare costs more than comparing them here.
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let word = |c: &[u8]| <[u8; 8]>::try_from(c).map(u64::from_ne_bytes).unwrap_or(0);
+        if word(x) != word(y) {
+            return false;
+        }
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .fold(true, |eq, (x, y)| eq & (x == y))
+}
+
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
@@ -310,7 +334,7 @@ impl<'a> Lexer<'a> {
             return Err(Self::syntax(start, "malformed end tag: expected </name>"));
         }
         match self.open.pop() {
-            Some(open) if open == name => {}
+            Some(open) if same(open, name) => {}
             Some(open) => {
                 return Err(Self::syntax(
                     start,
@@ -816,6 +840,24 @@ mod tests {
                     assert_eq!((at, lx.pos), (3, 3 + text.len()), "{doc}");
                 }
             }
+        }
+    }
+
+    /// The word-at-a-time name comparison agrees with `==` for every length and every place a
+    /// difference can sit.
+    #[test]
+    fn same_agrees_with_eq() {
+        let base = "abcdefghijklmnopqrstuvwxyz0123";
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(same(a, a), "{a}");
+            for k in 0..len {
+                let mut b = a.as_bytes().to_vec();
+                b[k] = b'_';
+                let b = String::from_utf8(b).unwrap();
+                assert!(!same(a, &b), "{a} {b}");
+            }
+            assert!(!same(a, &base[..len + 1]), "{a}");
         }
     }
 

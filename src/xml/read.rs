@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use super::forms::{schema_accepts, Form};
-use super::lex::{Attr, Fatal, Lexer, Tag, Tok};
+use super::lex::{same, Attr, Fatal, Lexer, Tag, Tok};
 use super::{is_xml_char, MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_SIZE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
@@ -203,13 +203,6 @@ fn find<'b, 'a>(attrs: &'b [Attr<'a>], name: &str) -> Option<&'b Attr<'a>> {
     attrs.iter().find(|a| same(a.name, name))
 }
 
-/// String equality for the short names of attributes and elements, without a call to compare
-/// memory when the lengths or first bytes differ (most of the time).
-#[inline]
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
-}
-
 /// `prefix` followed by `n` and `]`, e.g. `devices/interface[2]`: inline (no allocation) up
 /// to 23 bytes, so for the first 9 999 interfaces of a domain.
 fn indexed(prefix: &str, n: usize) -> SmolStr {
@@ -223,13 +216,22 @@ fn indexed(prefix: &str, n: usize) -> SmolStr {
             break;
         }
     }
-    let mut b = smol_str::SmolStrBuilder::new();
-    b.push_str(prefix);
-    for &d in &digits[k..] {
-        b.push(char::from(d));
+    let digits = &digits[k..];
+    let mut buf = [0u8; 23];
+    let len = prefix.len() + digits.len() + 1;
+    if let Some(out) = buf.get_mut(..len) {
+        out[..prefix.len()].copy_from_slice(prefix.as_bytes());
+        out[prefix.len()..len - 1].copy_from_slice(digits);
+        out[len - 1] = b']';
+        if let Ok(s) = std::str::from_utf8(out) {
+            return SmolStr::new(s);
+        }
     }
-    b.push(']');
-    b.finish()
+    let mut s = String::with_capacity(len);
+    s.push_str(prefix);
+    s.extend(digits.iter().map(|&d| char::from(d)));
+    s.push(']');
+    SmolStr::from(s)
 }
 
 struct Cx<'a> {
@@ -1551,6 +1553,21 @@ fn anchor_copies(kept: &mut [ExtraNode], rel: &str, known: &[&'static str]) {
         });
         if let Some(k) = name.and_then(|name| known.iter().find(|k| **k == name)) {
             n.after = Some((*k).to_owned());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indexed;
+
+    /// Element paths are the same text whether they fit inline (up to 23 bytes) or not.
+    #[test]
+    fn indexed_paths() {
+        for n in [0, 1, 9, 10, 99, 9_999, 10_000, 123_456_789, usize::MAX] {
+            for prefix in ["devices/interface[", "interface[", "vlan/tag[", ""] {
+                assert_eq!(indexed(prefix, n), format!("{prefix}{n}]"));
+            }
         }
     }
 }
