@@ -138,6 +138,13 @@ fn digits_value(digits: &str, radix: u32) -> Option<u64> {
     if digits.is_empty() {
         return None;
     }
+    if radix == 10 && digits.len() <= 19 {
+        // Up to 19 decimal digits cannot overflow: no checks on the way.
+        return digits.bytes().try_fold(0u64, |v, b| {
+            let d = b.wrapping_sub(b'0');
+            (d <= 9).then(|| v * 10 + u64::from(d))
+        });
+    }
     let mut v = 0u64;
     for &b in digits.as_bytes() {
         let d = u64::from(hex_value(b)?);

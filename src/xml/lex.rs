@@ -179,27 +179,40 @@ fn first(m: u64) -> usize {
 }
 
 /// String equality for the short names of attributes and elements, without a call to compare
-/// memory when the lengths or first bytes differ (most of the time).
+/// memory: lengths first, then two overlapping loads from each end (a name of 4 to 16 bytes is
+/// compared with two or four loads and no loop).
 #[inline]
 pub(super) fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() || a.first() != b.first() {
+    let n = a.len();
+    if n != b.len() {
         return false;
     }
-    // Eight bytes at a time, then the tail: names are short, and a call to the library's
-    // memory compare costs more than comparing them here.
-    let mut ca = a.chunks_exact(8);
-    let mut cb = b.chunks_exact(8);
-    for (x, y) in (&mut ca).zip(&mut cb) {
-        let word = |c: &[u8]| <[u8; 8]>::try_from(c).map(u64::from_ne_bytes).unwrap_or(0);
-        if word(x) != word(y) {
-            return false;
+    fn w8(s: &[u8], i: usize) -> u64 {
+        s.get(i..i + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+            .map_or(0, u64::from_ne_bytes)
+    }
+    fn w4(s: &[u8], i: usize) -> u32 {
+        s.get(i..i + 4)
+            .and_then(|c| <[u8; 4]>::try_from(c).ok())
+            .map_or(0, u32::from_ne_bytes)
+    }
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if w8(a, i) != w8(b, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            w8(a, n - 8) == w8(b, n - 8)
         }
     }
-    ca.remainder()
-        .iter()
-        .zip(cb.remainder())
-        .fold(true, |eq, (x, y)| eq & (x == y))
 }
 
 fn is_ws(c: u8) -> bool {

@@ -156,11 +156,12 @@ struct Prescan {
     /// Whether a byte that may start a character xml refuses occurs: a control character, or
     /// 0xEF (which starts U+FFFE and U+FFFF).
     suspicious: bool,
-    /// How many `<int` the document has: at least as many as its `<interface>` elements.
+    /// How many `<i` the document has: at least as many as its `<interface>` elements.
     interfaces: usize,
 }
 
-/// One branch-free pass over 64-byte blocks, which the compiler turns into vector code.
+/// One branch-free pass over 64-byte blocks, which the compiler turns into vector code: the
+/// characters, and how many `<i` (at least one per `<interface`).
 fn prescan(b: &[u8]) -> Prescan {
     let bad = |x: u8| (x < 0x20 && x != b'\t' && x != b'\n' && x != b'\r') | (x == 0xEF);
     let mut p = Prescan {
@@ -168,16 +169,14 @@ fn prescan(b: &[u8]) -> Prescan {
         interfaces: 0,
     };
     let mut i = 0;
-    while let Some(block) = b.get(i..i + 67) {
-        let Ok(c) = <&[u8; 67]>::try_from(block) else {
+    while let Some(block) = b.get(i..i + 65) {
+        let Ok(c) = <&[u8; 65]>::try_from(block) else {
             break;
         };
         let (mut int, mut sus) = (0u8, false);
         for j in 0..64 {
             sus |= bad(c[j]);
-            int += u8::from(
-                (c[j] == b'<') & (c[j + 1] == b'i') & (c[j + 2] == b'n') & (c[j + 3] == b't'),
-            );
+            int += u8::from((c[j] == b'<') & (c[j + 1] == b'i'));
         }
         p.interfaces += usize::from(int);
         p.suspicious |= sus;
@@ -185,7 +184,7 @@ fn prescan(b: &[u8]) -> Prescan {
     }
     for (j, &x) in b.iter().enumerate().skip(i) {
         p.suspicious |= bad(x);
-        p.interfaces += usize::from(b[j..].starts_with(b"<int"));
+        p.interfaces += usize::from(b[j..].starts_with(b"<i"));
     }
     p
 }
@@ -197,6 +196,23 @@ fn find_bad_char(src: &str, suspicious: bool) -> Option<usize> {
     src.char_indices()
         .find(|&(_, c)| !is_xml_char(c))
         .map(|(i, _)| i)
+}
+
+/// The value of `0x` followed by one to `digits` hex digits, if `s` is that.
+fn canonical_hex(s: &str, digits: usize) -> Option<u64> {
+    let h = s.strip_prefix("0x")?;
+    if h.is_empty() || h.len() > digits {
+        return None;
+    }
+    h.bytes().try_fold(0u64, |v, b| {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        Some(v << 4 | u64::from(d))
+    })
 }
 
 fn find<'b, 'a>(attrs: &'b [Attr<'a>], name: &str) -> Option<&'b Attr<'a>> {
@@ -389,29 +405,52 @@ impl Rep {
         let _ = lenient_missing;
         let mut parts = [0u64; 4];
         let mut ok = true;
-        for (i, (name, kind)) in [
-            ("domain", IdErrorKind::PciDomainRange),
-            ("bus", IdErrorKind::PciBusRange),
-            ("slot", IdErrorKind::PciSlotRange),
-            ("function", IdErrorKind::PciFunctionRange),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if let Some(v) = find(a, name) {
-                let form = match kind {
-                    IdErrorKind::PciDomainRange => Form::Uint32,
-                    IdErrorKind::PciBusRange => Form::Uint8,
-                    IdErrorKind::PciSlotRange => Form::PciSlot,
-                    _ => Form::PciFunc,
-                };
-                self.form(rel, v, form);
-                match PciAddress::parse_part(kind, &v.value) {
-                    Ok(n) => parts[i] = n,
-                    Err(e) => {
-                        self.report(e.kind.rule(), rel, v, format!("{name}: {e}"));
-                        ok = false;
-                    }
+        // Each part: its attribute, error kind, schema form, and the hex digits and value the
+        // schema takes after `0x`.
+        const PARTS: [(&str, IdErrorKind, Form, usize, u64); 4] = [
+            (
+                "domain",
+                IdErrorKind::PciDomainRange,
+                Form::Uint32,
+                8,
+                0xFFFF_FFFF,
+            ),
+            ("bus", IdErrorKind::PciBusRange, Form::Uint8, 2, 0xFF),
+            ("slot", IdErrorKind::PciSlotRange, Form::PciSlot, 2, 0x1F),
+            (
+                "function",
+                IdErrorKind::PciFunctionRange,
+                Form::PciFunc,
+                1,
+                7,
+            ),
+        ];
+        // Index of the next attribute to look at first: documents give the parts in order.
+        let mut next = 0;
+        for (i, (name, kind, form, digits, max)) in PARTS.into_iter().enumerate() {
+            let v = match a.get(next) {
+                Some(v) if same(v.name, name) => Some(v),
+                _ => find(a, name),
+            };
+            let Some(v) = v else {
+                continue;
+            };
+            next = a
+                .iter()
+                .position(|x| std::ptr::eq(x, v))
+                .map_or(0, |k| k + 1);
+            // What libvirt writes, `0x` and a few hex digits in range: the schema takes it,
+            // and it reads as it is.
+            if let Some(n) = canonical_hex(&v.value, digits).filter(|&n| n <= max) {
+                parts[i] = n;
+                continue;
+            }
+            self.form(rel, v, form);
+            match PciAddress::parse_part(kind, &v.value) {
+                Ok(n) => parts[i] = n,
+                Err(e) => {
+                    self.report(e.kind.rule(), rel, v, format!("{name}: {e}"));
+                    ok = false;
                 }
             }
         }
@@ -450,15 +489,31 @@ impl<'a> Cx<'a> {
 
     /// Keeps every attribute not in `known` as an extra of the element at `rel`.
     fn keep_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
+        // Documents mostly give attributes in the order of `known` (libvirt's): each search
+        // starts just after the last match, so such a tag costs one comparison per attribute.
+        let n = known.len();
+        let mut from = 0;
         for a in attrs {
-            if !known.iter().any(|k| same(k, a.name)) {
-                if let Ok(name) = XmlName::new(a.name) {
-                    ex.attributes.push(ExtraAttribute {
-                        element: rel.to_owned(),
-                        name,
-                        value: a.value.clone().into_owned(),
-                    });
+            let mut hit = None;
+            for step in 0..n {
+                let j = if from + step >= n {
+                    from + step - n
+                } else {
+                    from + step
+                };
+                if same(known[j], a.name) {
+                    hit = Some(j);
+                    break;
                 }
+            }
+            if let Some(j) = hit {
+                from = j + 1;
+            } else if let Ok(name) = XmlName::new(a.name) {
+                ex.attributes.push(ExtraAttribute {
+                    element: rel.to_owned(),
+                    name,
+                    value: a.value.clone().into_owned(),
+                });
             }
         }
     }
@@ -1559,7 +1614,57 @@ fn anchor_copies(kept: &mut [ExtraNode], rel: &str, known: &[&'static str]) {
 
 #[cfg(test)]
 mod tests {
-    use super::indexed;
+    use super::{canonical_hex, indexed};
+    use crate::model::ids::{IdErrorKind, PciAddress};
+    use crate::xml::forms::{schema_accepts, Form};
+
+    /// The shortcut for PCI address parts takes only what the schema takes, and reads it as the
+    /// general reader does.
+    #[test]
+    fn canonical_hex_agrees_with_the_general_reader() {
+        let parts = [
+            (IdErrorKind::PciDomainRange, Form::Uint32, 8, 0xFFFF_FFFFu64),
+            (IdErrorKind::PciBusRange, Form::Uint8, 2, 0xFF),
+            (IdErrorKind::PciSlotRange, Form::PciSlot, 2, 0x1F),
+            (IdErrorKind::PciFunctionRange, Form::PciFunc, 1, 7),
+        ];
+        let values = [
+            "0x0",
+            "0x7",
+            "0x8",
+            "0x00",
+            "0x1f",
+            "0x1F",
+            "0x20",
+            "0xff",
+            "0x100",
+            "0x0000",
+            "0xffffffff",
+            "0x100000000",
+            "0x",
+            "0X1",
+            "0x-1",
+            "0x1g",
+            "7",
+            "010",
+            " 0x1",
+            "0x01",
+        ];
+        for (kind, form, digits, max) in parts {
+            for v in values {
+                if let Some(n) = canonical_hex(v, digits).filter(|&n| n <= max) {
+                    assert!(schema_accepts(form, v), "{kind:?} {v}");
+                    assert_eq!(
+                        PciAddress::parse_part(kind, v).ok(),
+                        Some(n),
+                        "{kind:?} {v}"
+                    );
+                }
+            }
+        }
+        assert_eq!(canonical_hex("0x1f", 2), Some(31));
+        assert_eq!(canonical_hex("0x01f", 2), None);
+    }
 
     /// Element paths are the same text whether they fit inline (up to 23 bytes) or not.
     #[test]
