@@ -1,6 +1,6 @@
 //! Profiling harness for the reader: `cargo build --release --example prof`, then
 //! `target/release/examples/prof MODE N REPS` under perf or callgrind (MODE: scan, parse, pv,
-//! split, med, faults, sizes, allocs, replace).
+//! split, med, faults, sizes, allocs, replace, copy).
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -152,6 +152,12 @@ fn main() {
                 );
             }
             "sizes" => sizes(),
+            "copy" => {
+                let mut out = String::with_capacity(doc.len());
+                out.push_str(&doc[..doc.len() / 2]);
+                out.push_str(&doc[doc.len() / 2..]);
+                black_box(out);
+            }
             "replace" => {
                 let r = vifxml::generate::interfaces(n..n + 1).unwrap().remove(0);
                 black_box(

@@ -738,6 +738,23 @@ struct Frame {
     mac: Option<Option<MacAddr>>,
 }
 
+/// Reads past the end tag of the element whose start tag was just read.
+fn skip_to_end(r: &mut Reader<&[u8]>) -> Result<(), EditError> {
+    let mut depth = 1usize;
+    while depth > 0 {
+        match r
+            .read_event()
+            .map_err(|e| EditError::Structure(format!("cannot read the document again: {e}")))?
+        {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Finds `<domain>`, its `<devices>` and the indent step. Reads the text again (it was read
 /// whole by [`Domain::parse`], so errors here are unexpected but reported, not panicked on).
 fn scan(text: &str, want_macs: bool) -> Result<Layout, EditError> {
@@ -834,6 +851,15 @@ fn scan(text: &str, want_macs: bool) -> Result<Layout, EditError> {
                 Role::Devices => devices = devices.or(Some(c)),
                 Role::Interface => interfaces.push((start..end, None)),
                 _ => {}
+            }
+        } else if (role == Role::Other && (steps[0].is_some() || steps[3].is_some()))
+            || (role == Role::Interface && steps[0].is_some() && !want_macs)
+        {
+            // Nothing inside this element can change the layout any more (the steps it could
+            // give are known, and no MAC is wanted): read to its end tag.
+            skip_to_end(&mut r)?;
+            if role == Role::Interface {
+                interfaces.push((start..r.buffer_position() as usize + bom, None));
             }
         } else {
             stack.push(Frame {

@@ -156,12 +156,14 @@ struct Prescan {
     /// Whether a byte that may start a character xml refuses occurs: a control character, or
     /// 0xEF (which starts U+FFFE and U+FFFF).
     suspicious: bool,
-    /// How many `<i` the document has: at least as many as its `<interface>` elements.
+    /// How many `<i` with an `e` three bytes on the document has: at least as many as its
+    /// `<interface>` elements.
     interfaces: usize,
 }
 
 /// One branch-free pass over 64-byte blocks, which the compiler turns into vector code: the
-/// characters, and how many `<i` (at least one per `<interface`).
+/// characters, and how many `<i` have an `e` three bytes on (at least one per `<interface`;
+/// `<inbound`, `<input` and the other `<i` elements of a guest do not count).
 fn prescan(b: &[u8]) -> Prescan {
     let bad = |x: u8| (x < 0x20 && x != b'\t' && x != b'\n' && x != b'\r') | (x == 0xEF);
     let mut p = Prescan {
@@ -169,14 +171,14 @@ fn prescan(b: &[u8]) -> Prescan {
         interfaces: 0,
     };
     let mut i = 0;
-    while let Some(block) = b.get(i..i + 65) {
-        let Ok(c) = <&[u8; 65]>::try_from(block) else {
+    while let Some(block) = b.get(i..i + 68) {
+        let Ok(c) = <&[u8; 68]>::try_from(block) else {
             break;
         };
         let (mut int, mut sus) = (0u8, false);
         for j in 0..64 {
             sus |= bad(c[j]);
-            int += u8::from((c[j] == b'<') & (c[j + 1] == b'i'));
+            int += u8::from((c[j] == b'<') & (c[j + 1] == b'i') & (c[j + 4] == b'e'));
         }
         p.interfaces += usize::from(int);
         p.suspicious |= sus;
@@ -184,7 +186,8 @@ fn prescan(b: &[u8]) -> Prescan {
     }
     for (j, &x) in b.iter().enumerate().skip(i) {
         p.suspicious |= bad(x);
-        p.interfaces += usize::from(b[j..].starts_with(b"<i"));
+        let r = &b[j..];
+        p.interfaces += usize::from(r.starts_with(b"<i") && r.get(4) == Some(&b'e'));
     }
     p
 }
@@ -1664,6 +1667,21 @@ mod tests {
         }
         assert_eq!(canonical_hex("0x1f", 2), Some(31));
         assert_eq!(canonical_hex("0x01f", 2), None);
+    }
+
+    /// The prescan's count is at least the number of interfaces (so the list is never grown),
+    /// and exact on a guest whose only `<i` elements are interfaces.
+    #[test]
+    fn prescan_counts_interfaces() {
+        for n in [0, 1, 7, 100, 333] {
+            let ifaces = crate::generate::interfaces(0..n).unwrap();
+            let doc = crate::generate::domain_xml("count", &ifaces);
+            let p = super::prescan(doc.as_bytes());
+            assert_eq!(p.interfaces, n, "{n}");
+            assert!(!p.suspicious);
+        }
+        let p = super::prescan(b"<domain><devices><input/><interface/></devices></domain>\x01");
+        assert_eq!((p.interfaces, p.suspicious), (1, true));
     }
 
     /// Element paths are the same text whether they fit inline (up to 23 bytes) or not.
