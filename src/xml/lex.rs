@@ -105,7 +105,8 @@ pub(super) enum Tok<'a> {
     Empty(Tag<'a>),
     /// `</name>`, matching the innermost open element.
     End,
-    /// Character data up to the next markup, references checked.
+    /// Character data up to the next markup, references checked; never blank only (blank
+    /// runs between markup are skipped).
     Text(&'a str),
     /// `<![CDATA[...]]>`.
     CData,
@@ -268,7 +269,20 @@ impl<'a> Lexer<'a> {
     /// The next piece and the offset where it starts.
     pub fn next(&mut self) -> Result<(usize, Tok<'a>), Fatal> {
         let b = self.src.as_bytes();
-        let start = self.pos;
+        let mut start = self.pos;
+        // A blank run up to the next markup (a line end and indentation, mostly) is no token:
+        // every reader ignores it, so it is skipped here rather than handed over and scanned
+        // again.
+        if b.get(start).is_some_and(|&c| is_ws(c)) {
+            let mut i = start + 1;
+            while i < b.len() && is_ws(b[i]) {
+                i += 1;
+            }
+            if b.get(i).is_none_or(|&c| c == b'<') {
+                start = i;
+                self.pos = i;
+            }
+        }
         match b.get(start) {
             None => Ok((start, Tok::Eof)),
             Some(b'<') => match b.get(start + 1) {
