@@ -16,7 +16,7 @@ use crate::diag::Diagnostic;
 use crate::model::extras::is_xml_name;
 
 /// A fatal finding: reading cannot go on.
-pub(super) type Fatal = Diagnostic;
+pub(super) type Fatal = Box<Diagnostic>;
 
 /// One attribute of a start tag: its name, its normalised value and the offset of its name.
 #[derive(Clone)]
@@ -263,7 +263,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn syntax(at: usize, msg: impl std::fmt::Display) -> Fatal {
-        Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at)
+        Box::new(Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at))
     }
 
     /// The next piece and the offset where it starts.
@@ -402,12 +402,14 @@ impl<'a> Lexer<'a> {
             self.pos = end;
             Ok((start, Tok::CData))
         } else if rest.starts_with(b"<!DOCTYPE") {
-            Err(Diagnostic::error(
-                "xml.doctype",
-                "",
-                "doctype and entity declarations are not accepted",
-            )
-            .at(start))
+            Err(Box::new(
+                Diagnostic::error(
+                    "xml.doctype",
+                    "",
+                    "doctype and entity declarations are not accepted",
+                )
+                .at(start),
+            ))
         } else {
             Err(Self::syntax(
                 start,
@@ -556,15 +558,17 @@ impl<'a> Lexer<'a> {
             }
             i = j + 1;
             if n >= self.max_attributes {
-                return Err(Diagnostic::error(
-                    "xml.too-many-attributes",
-                    "",
-                    format!(
-                        "<{name}> has more than {} attributes (the attribute limit)",
-                        self.max_attributes
-                    ),
-                )
-                .at(start));
+                return Err(Box::new(
+                    Diagnostic::error(
+                        "xml.too-many-attributes",
+                        "",
+                        format!(
+                            "<{name}> has more than {} attributes (the attribute limit)",
+                            self.max_attributes
+                        ),
+                    )
+                    .at(start),
+                ));
             }
             let dup = if n < 16 {
                 // Most names differ in length or first byte: no call to compare them.
@@ -594,15 +598,17 @@ impl<'a> Lexer<'a> {
             });
         };
         if self.open.len() >= self.max_depth {
-            return Err(Diagnostic::error(
-                "xml.too-deep",
-                "",
-                format!(
-                    "elements nested more than {} deep (the depth limit)",
-                    self.max_depth
-                ),
-            )
-            .at(start));
+            return Err(Box::new(
+                Diagnostic::error(
+                    "xml.too-deep",
+                    "",
+                    format!(
+                        "elements nested more than {} deep (the depth limit)",
+                        self.max_depth
+                    ),
+                )
+                .at(start),
+            ));
         }
         self.pos = i;
         self.attrs_at = start;

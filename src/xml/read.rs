@@ -142,7 +142,7 @@ impl ParseOptions {
         let res = cx.document(pre.interfaces);
         match res {
             Err(fatal) => {
-                cx.rep.diags.push(fatal);
+                cx.rep.diags.push(*fatal);
                 Err(Diagnostics(cx.rep.diags))
             }
             Ok(doc) if cx.rep.diags.is_empty() => Ok(doc),
@@ -483,7 +483,7 @@ impl<'a> Cx<'a> {
     }
 
     fn syntax(&self, at: usize, msg: impl std::fmt::Display) -> Fatal {
-        Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at)
+        Box::new(Diagnostic::error("xml.syntax", "", format!("malformed xml: {msg}")).at(at))
     }
 
     fn next(&mut self) -> Result<(usize, Tok<'a>), Fatal> {
@@ -491,7 +491,17 @@ impl<'a> Cx<'a> {
     }
 
     /// Keeps every attribute not in `known` as an extra of the element at `rel`.
+    #[inline]
     fn keep_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
+        // Most tags give a prefix of `known`, in its order (libvirt's): nothing to keep.
+        if attrs.len() <= known.len() && attrs.iter().zip(known).all(|(a, k)| same(k, a.name)) {
+            return;
+        }
+        Self::keep_other_attrs(ex, rel, attrs, known);
+    }
+
+    /// [`Cx::keep_attrs`] for any order.
+    fn keep_other_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
         // Documents mostly give attributes in the order of `known` (libvirt's): each search
         // starts just after the last match, so such a tag costs one comparison per attribute.
         let n = known.len();
@@ -627,15 +637,17 @@ impl<'a> Cx<'a> {
                             self.domstatus(empty, &mut doc)?;
                         }
                         other => {
-                            return Err(Diagnostic::error(
-                                "xml.root",
-                                "",
-                                format!(
-                                    "expected <domain>, <domstatus> or <interface> as root, \
+                            return Err(Box::new(
+                                Diagnostic::error(
+                                    "xml.root",
+                                    "",
+                                    format!(
+                                        "expected <domain>, <domstatus> or <interface> as root, \
                                      found <{other}>"
-                                ),
-                            )
-                            .at(start))
+                                    ),
+                                )
+                                .at(start),
+                            ))
                         }
                     }
                 }
