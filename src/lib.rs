@@ -79,6 +79,9 @@ pub mod xml;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use model::{Interface, InterfaceKind, VirtualPort};
+/// The VLAN tag list ([`model::Vlan::tags`]) is a `SmallVec` holding up to four tags without an
+/// allocation; build one with `.into()` from a `Vec` or with `smallvec::smallvec!`.
+pub use smallvec::SmallVec;
 /// The model's text fields (`model`, `alias`, driver name, ...) are `SmolStr`: inline up to 23
 /// bytes, built from a `&str` or `String` with `.into()`.
 ///

@@ -1116,7 +1116,7 @@ fn direct(
 fn one_tag(id: VlanTag) -> Vlan {
     Vlan {
         trunk: None,
-        tags: vec![VlanTagSpec {
+        tags: smallvec::smallvec![VlanTagSpec {
             id,
             native_mode: None,
         }],

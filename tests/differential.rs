@@ -313,70 +313,70 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
             "tag0",
             Some(Vlan {
                 trunk: None,
-                tags: vec![tag(0, None)],
+                tags: smallvec::smallvec![tag(0, None)],
             }),
         ),
         (
             "tag4095",
             Some(Vlan {
                 trunk: None,
-                tags: vec![tag(4095, None)],
+                tags: smallvec::smallvec![tag(4095, None)],
             }),
         ),
         (
             "one-trunk-yes",
             Some(Vlan {
                 trunk: Some(true),
-                tags: vec![tag(7, None)],
+                tags: smallvec::smallvec![tag(7, None)],
             }),
         ),
         (
             "one-trunk-no",
             Some(Vlan {
                 trunk: Some(false),
-                tags: vec![tag(7, None)],
+                tags: smallvec::smallvec![tag(7, None)],
             }),
         ),
         (
             "two-trunk-absent",
             Some(Vlan {
                 trunk: None,
-                tags: vec![tag(1, None), tag(2, None)],
+                tags: smallvec::smallvec![tag(1, None), tag(2, None)],
             }),
         ),
         (
             "two-trunk-yes",
             Some(Vlan {
                 trunk: Some(true),
-                tags: vec![tag(1, None), tag(2, None)],
+                tags: smallvec::smallvec![tag(1, None), tag(2, None)],
             }),
         ),
         (
             "two-trunk-no",
             Some(Vlan {
                 trunk: Some(false),
-                tags: vec![tag(1, None), tag(2, None)],
+                tags: smallvec::smallvec![tag(1, None), tag(2, None)],
             }),
         ),
         (
             "native-untagged",
             Some(Vlan {
                 trunk: Some(true),
-                tags: vec![tag(42, Some(NativeMode::Untagged)), tag(48, None)],
+                tags: smallvec::smallvec![tag(42, Some(NativeMode::Untagged)), tag(48, None)],
             }),
         ),
         (
             "native-tagged",
             Some(Vlan {
                 trunk: Some(true),
-                tags: vec![tag(42, Some(NativeMode::Tagged)), tag(48, None)],
+                tags: smallvec::smallvec![tag(42, Some(NativeMode::Tagged)), tag(48, None)],
             }),
         ),
         (
             "native-two",
             Some(Vlan {
                 trunk: Some(true),
-                tags: vec![
+                tags: smallvec::smallvec![
                     tag(42, Some(NativeMode::Tagged)),
                     tag(48, Some(NativeMode::Untagged)),
                 ],
@@ -386,7 +386,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
             "native-single-no-trunk",
             Some(Vlan {
                 trunk: None,
-                tags: vec![tag(42, Some(NativeMode::Untagged))],
+                tags: smallvec::smallvec![tag(42, Some(NativeMode::Untagged))],
             }),
         ),
     ];

@@ -18,6 +18,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use smallvec::SmallVec;
 use smol_str::SmolStr;
 
 use super::extras::Extras;
@@ -393,8 +394,9 @@ pub struct Vlan {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trunk: Option<bool>,
     /// The tags, in order.
+    // Up to four are held inline, without an allocation.
     #[serde(default)]
-    pub tags: Vec<VlanTagSpec>,
+    pub tags: SmallVec<[VlanTagSpec; 4]>,
 }
 
 /// One direction of `<bandwidth>`: rates in KiB/s, burst in KiB.
