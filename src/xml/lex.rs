@@ -275,8 +275,21 @@ impl<'a> Lexer<'a> {
         // again.
         if b.get(start).is_some_and(|&c| is_ws(c)) {
             let mut i = start + 1;
-            while i < b.len() && is_ws(b[i]) {
-                i += 1;
+            loop {
+                // Indentation: spaces eight at a time, then the first other byte.
+                if let Some(x) = word(b, i) {
+                    let y = x ^ (LO * u64::from(b' '));
+                    if y == 0 {
+                        i += 8;
+                        continue;
+                    }
+                    i += (y.trailing_zeros() / 8) as usize;
+                }
+                if i < b.len() && is_ws(b[i]) {
+                    i += 1;
+                    continue;
+                }
+                break;
             }
             if b.get(i).is_none_or(|&c| c == b'<') {
                 start = i;
@@ -354,6 +367,15 @@ impl<'a> Lexer<'a> {
     fn end_tag(&mut self, start: usize) -> Result<(usize, Tok<'a>), Fatal> {
         let b = self.src.as_bytes();
         let n0 = start + 2;
+        // The usual case: the open element's name, then '>'.
+        if let Some(&open) = self.open.last() {
+            let n1 = n0 + open.len();
+            if b.get(n1) == Some(&b'>') && b.get(n0..n1) == Some(open.as_bytes()) {
+                self.open.pop();
+                self.pos = n1 + 1;
+                return Ok((start, Tok::End));
+            }
+        }
         let (n1, valid) = self.name(n0);
         let name = &self.src[n0..n1];
         let i = self.skip_ws(n1);
@@ -471,7 +493,8 @@ impl<'a> Lexer<'a> {
         self.attrs_at = usize::MAX;
         let mut i = n1;
         let mut n = 0usize;
-        let mut many: HashSet<&str> = HashSet::new();
+        // Names seen, for duplicate checks on tags with many attributes (made when needed).
+        let mut many: Option<HashSet<&str>> = None;
         let empty = loop {
             let blank = i;
             i = self.skip_ws(i);
@@ -576,10 +599,9 @@ impl<'a> Lexer<'a> {
                     a.name.len() == key.len() && a.name.as_bytes()[0] == b[k0] && a.name == key
                 })
             } else {
-                if many.is_empty() {
-                    many.extend(self.attrs.iter().map(|a| a.name));
-                }
-                !many.insert(key)
+                !many
+                    .get_or_insert_with(|| self.attrs.iter().map(|a| a.name).collect())
+                    .insert(key)
             };
             if dup {
                 return Err(Self::syntax(k0, format!("duplicate attribute '{key}'")));
@@ -872,6 +894,44 @@ mod tests {
                     assert!(matches!(t, Tok::Text(s) if s == text), "{doc}");
                     assert_eq!((at, lx.pos), (3, 3 + text.len()), "{doc}");
                 }
+            }
+        }
+    }
+
+    /// Blank runs of any length and mix are skipped, wherever they end; a run that ends in
+    /// text is text, blanks included.
+    #[test]
+    fn blank_runs_are_skipped() {
+        for k in 0..20 {
+            for blank in [
+                " ".repeat(k),
+                format!("\n{}", " ".repeat(k)),
+                format!("\r\n\t{}", " ".repeat(k)),
+            ] {
+                if blank.is_empty() {
+                    continue;
+                }
+                let doc = format!("<a>{blank}<b/>{blank}</a>{blank}");
+                assert_eq!(
+                    toks(&doc).unwrap(),
+                    [
+                        "0<a>".to_string(),
+                        format!("{}<b/>", 3 + blank.len()),
+                        format!("{}end", 7 + 2 * blank.len()),
+                    ],
+                    "{doc:?}"
+                );
+                let doc = format!("<a>{blank}x{blank}</a>");
+                let text = format!("{blank}x{blank}");
+                assert_eq!(
+                    toks(&doc).unwrap(),
+                    [
+                        "0<a>".to_string(),
+                        format!("3text{text:?}"),
+                        format!("{}end", 3 + text.len())
+                    ],
+                    "{doc:?}"
+                );
             }
         }
     }
