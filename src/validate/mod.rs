@@ -145,10 +145,72 @@ impl std::hash::Hasher for FastHasher {
 
 type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
+/// The values [`across`] compares, each as a 64-bit hash of its field, length and bytes (eight
+/// at a time, then murmur3's finaliser, so that both halves of the hash are well mixed).
+fn shared_keys(i: &Interface) -> [Option<u64>; 4] {
+    const M: u64 = 0x9E37_79B9_7F4A_7C15;
+    let key = |field: u8, bytes: &[u8]| {
+        let mut h = M ^ (u64::from(field) << 56) ^ bytes.len() as u64;
+        for chunk in bytes.chunks(8) {
+            let w = chunk.iter().rev().fold(0u64, |a, &b| a << 8 | u64::from(b));
+            h = (h ^ w).wrapping_mul(M);
+            h ^= h >> 32;
+        }
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    };
+    [
+        i.mac.map(|m| key(0, &m.octets())),
+        i.target
+            .as_ref()
+            .and_then(|t| t.dev.as_ref())
+            .map(|d| key(1, d.as_str().as_bytes())),
+        i.alias.as_ref().map(|a| key(2, a.as_bytes())),
+        i.boot.map(|b| key(3, &b.to_le_bytes())),
+    ]
+}
+
+/// The hashes of [`shared_keys`] that may be shared by two interfaces: a Bloom filter of 32 bits
+/// a value (two bits each), small enough to stay in cache on a large guest, where exact tables
+/// of every value were a third of validating it. Any value two interfaces share is in the
+/// result, with a few values that only look shared.
+fn maybe_shared<'a>(ifaces: impl Iterator<Item = &'a Interface>, n: usize) -> FastMap<u64, ()> {
+    let bits = (n.saturating_mul(4 * 32)).next_power_of_two().max(1024);
+    let mut filter = vec![0u64; bits / 64];
+    let mut maybe = FastMap::default();
+    for i in ifaces {
+        for h in shared_keys(i).into_iter().flatten() {
+            let (a, b) = ((h as usize) & (bits - 1), ((h >> 32) as usize) & (bits - 1));
+            let (wa, ma, wb, mb) = (a / 64, 1u64 << (a % 64), b / 64, 1u64 << (b % 64));
+            let seen = filter.get(wa).is_some_and(|w| w & ma != 0)
+                && filter.get(wb).is_some_and(|w| w & mb != 0);
+            if seen {
+                maybe.insert(h, ());
+            }
+            if let Some(w) = filter.get_mut(wa) {
+                *w |= ma;
+            }
+            if let Some(w) = filter.get_mut(wb) {
+                *w |= mb;
+            }
+        }
+    }
+    maybe
+}
+
 /// Rules across interfaces: unique target devs, aliases and boot orders; duplicate MACs.
-fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diagnostic> {
+/// Only values [`maybe_shared`] finds are compared exactly.
+fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)> + Clone) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let (lo, _) = items.size_hint();
+    let maybe = maybe_shared(items.clone().map(|(_, i)| i), lo);
+    if maybe.is_empty() {
+        return out;
+    }
+    let lo = maybe.len();
     let mut macs: FastMap<crate::model::ids::MacAddr, &str> =
         FastMap::with_capacity_and_hasher(lo, Default::default());
     let mut targets: FastMap<&str, &str> =
@@ -157,7 +219,12 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diag
         FastMap::with_capacity_and_hasher(lo, Default::default());
     let mut boots: FastMap<u32, &str> = FastMap::default();
     for (path, i) in items {
-        if let Some(m) = i.mac {
+        let keys = shared_keys(i);
+        if !keys.iter().flatten().any(|h| maybe.contains_key(h)) {
+            continue;
+        }
+        let kept = |k: usize| keys[k].is_some_and(|h| maybe.contains_key(&h));
+        if let Some(m) = i.mac.filter(|_| kept(0)) {
             if let Some(first) = macs.insert(m, path) {
                 out.push(Diagnostic::warning(
                     "devices.duplicate-mac",
@@ -166,7 +233,12 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diag
                 ));
             }
         }
-        if let Some(dev) = i.target.as_ref().and_then(|t| t.dev.as_ref()) {
+        if let Some(dev) = i
+            .target
+            .as_ref()
+            .and_then(|t| t.dev.as_ref())
+            .filter(|_| kept(1))
+        {
             if let Some(first) = targets.insert(dev.as_str(), path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-target",
@@ -175,7 +247,7 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diag
                 ));
             }
         }
-        if let Some(a) = &i.alias {
+        if let Some(a) = i.alias.as_ref().filter(|_| kept(2)) {
             if let Some(first) = aliases.insert(a.as_str(), path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-alias",
@@ -184,7 +256,7 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)>) -> Vec<Diag
                 ));
             }
         }
-        if let Some(b) = i.boot {
+        if let Some(b) = i.boot.filter(|_| kept(3)) {
             if let Some(first) = boots.insert(b, path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-boot-order",

@@ -273,3 +273,74 @@ fn parse_findings_are_all_reported() {
     assert_eq!(rules, ["direct.mode", "mac.multicast", "value.number"]);
     assert!(e.iter().all(|d| d.offset.is_some()));
 }
+
+/// The cross-device rules on long lists with duplicates scattered among unique values, against
+/// a plain search: each repeat names the last earlier interface with the same value, in
+/// interface order, MAC before target before alias before boot order.
+#[test]
+fn cross_device_rules_match_a_plain_search() {
+    use crate::model::ids::{DeviceName, MacAddr};
+    use crate::model::interface::Target;
+    use crate::{Interface, InterfaceKind};
+    for (n, every) in [
+        (3usize, 1usize),
+        (50, 7),
+        (3000, 97),
+        (3000, 1),
+        (20_000, 4999),
+    ] {
+        let ifaces: Vec<Interface> = (0..n)
+            .map(|k| {
+                // Every `every`-th interface repeats an earlier one's values.
+                let v = if k % every == every - 1 { k / 3 } else { k };
+                let mut i = Interface::new(InterfaceKind::Ethernet);
+                let m = [0x52, 0x54, 0, (v >> 16) as u8, (v >> 8) as u8, v as u8];
+                i.mac = MacAddr::new(m).ok();
+                i.target = Some(Target {
+                    dev: DeviceName::new(&format!("tap{v}")).ok(),
+                    managed: None,
+                });
+                i.alias = Some(format!("ua-net{}", v % 100_000).into());
+                i.boot = (k % 11 == 0).then_some(v as u32 % 1000 + 1);
+                i
+            })
+            .collect();
+        let got: Vec<(String, String)> = crate::validate::validate_all(&ifaces)
+            .into_iter()
+            .filter(|d| d.rule.starts_with("devices.duplicate-"))
+            .map(|d| {
+                let first = d.message.split("also used by ").nth(1).unwrap_or("");
+                let first = first.split(':').next().unwrap_or("").to_string();
+                (d.rule.to_string(), format!("{} after {first}", d.path))
+            })
+            .collect();
+        let mut want = Vec::new();
+        let key = |i: &Interface, f: usize| match f {
+            0 => i.mac.map(|m| m.to_string()),
+            1 => i
+                .target
+                .as_ref()
+                .and_then(|t| t.dev.as_ref())
+                .map(|d| d.to_string()),
+            2 => i.alias.as_ref().map(|a| a.to_string()),
+            _ => i.boot.map(|b| b.to_string()),
+        };
+        let rules = [
+            ("devices.duplicate-mac", "mac/@address"),
+            ("devices.duplicate-target", "target/@dev"),
+            ("devices.duplicate-alias", "alias/@name"),
+            ("devices.duplicate-boot-order", "boot/@order"),
+        ];
+        let mut last: std::collections::HashMap<(usize, String), usize> = Default::default();
+        for (j, i) in ifaces.iter().enumerate() {
+            for (f, (rule, at)) in rules.iter().enumerate() {
+                let Some(v) = key(i, f) else { continue };
+                if let Some(prev) = last.insert((f, v), j) {
+                    want.push((rule.to_string(), format!("/{j}/{at} after /{prev}")));
+                }
+            }
+        }
+        assert!(!want.is_empty(), "n={n}: the case has duplicates");
+        assert_eq!(got, want, "n={n} every={every}");
+    }
+}
