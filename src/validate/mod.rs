@@ -177,12 +177,19 @@ fn shared_keys(i: &Interface) -> [Option<u64>; 4] {
 /// a value (two bits each), small enough to stay in cache on a large guest, where exact tables
 /// of every value were a third of validating it. Any value two interfaces share is in the
 /// result, with a few values that only look shared.
-fn maybe_shared<'a>(ifaces: impl Iterator<Item = &'a Interface>, n: usize) -> FastMap<u64, ()> {
+/// Also gives every interface's keys, so that the exact pass reads only the models it needs.
+fn maybe_shared<'a>(
+    ifaces: impl Iterator<Item = &'a Interface>,
+    n: usize,
+) -> (FastMap<u64, ()>, Vec<[Option<u64>; 4]>) {
     let bits = (n.saturating_mul(4 * 32)).next_power_of_two().max(1024);
     let mut filter = vec![0u64; bits / 64];
     let mut maybe = FastMap::default();
+    let mut all = Vec::with_capacity(n);
     for i in ifaces {
-        for h in shared_keys(i).into_iter().flatten() {
+        let keys = shared_keys(i);
+        all.push(keys);
+        for h in keys.into_iter().flatten() {
             let (a, b) = ((h as usize) & (bits - 1), ((h >> 32) as usize) & (bits - 1));
             let (wa, ma, wb, mb) = (a / 64, 1u64 << (a % 64), b / 64, 1u64 << (b % 64));
             let seen = filter.get(wa).is_some_and(|w| w & ma != 0)
@@ -198,7 +205,7 @@ fn maybe_shared<'a>(ifaces: impl Iterator<Item = &'a Interface>, n: usize) -> Fa
             }
         }
     }
-    maybe
+    (maybe, all)
 }
 
 /// Rules across interfaces: unique target devs, aliases and boot orders; duplicate MACs.
@@ -206,7 +213,7 @@ fn maybe_shared<'a>(ifaces: impl Iterator<Item = &'a Interface>, n: usize) -> Fa
 fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)> + Clone) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let (lo, _) = items.size_hint();
-    let maybe = maybe_shared(items.clone().map(|(_, i)| i), lo);
+    let (maybe, keys) = maybe_shared(items.clone().map(|(_, i)| i), lo);
     if maybe.is_empty() {
         return out;
     }
@@ -218,8 +225,7 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)> + Clone) -> 
     let mut aliases: FastMap<&str, &str> =
         FastMap::with_capacity_and_hasher(lo, Default::default());
     let mut boots: FastMap<u32, &str> = FastMap::default();
-    for (path, i) in items {
-        let keys = shared_keys(i);
+    for ((path, i), keys) in items.zip(keys) {
         if !keys.iter().flatten().any(|h| maybe.contains_key(h)) {
             continue;
         }
