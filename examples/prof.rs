@@ -1,24 +1,12 @@
 //! Profiling harness for the reader: `cargo build --release --example prof`, then
 //! `target/release/examples/prof MODE N REPS` under perf or callgrind (MODE: scan, parse, pv,
-//! split, med, faults, sizes, allocs, replace, copy).
+//! split, sizes, allocs, replace, copy).
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
 use std::hint::black_box;
 use std::time::Instant;
 
 fn scan(doc: &str) -> usize {
-    let mut r = Reader::from_str(doc);
-    let mut n = 0;
-    loop {
-        match r.read_event() {
-            Ok(Event::Start(_)) | Ok(Event::Empty(_)) => n += 1,
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => panic!("{e}"),
-        }
-    }
-    n
+    vifxml::generate::baseline_scan(doc).expect("generated document is XML")
 }
 
 struct Counting;
@@ -60,25 +48,6 @@ fn main() {
                 let f = vifxml::validate::validate_document(&doc, &p);
                 black_box((p, f));
             }
-            "faults" => {
-                let f0 = minflt();
-                let s = Instant::now();
-                let p = vifxml::xml::parse_document(&doc).unwrap();
-                let a = s.elapsed();
-                let f1 = minflt();
-                let v = vifxml::validate::validate_document(&doc, &p);
-                let b = s.elapsed();
-                let f2 = minflt();
-                drop(black_box((p, v)));
-                let c = s.elapsed();
-                println!(
-                    "parse {a:?} faults {} ; validate {:?} faults {} ; drop {:?}",
-                    f1 - f0,
-                    b - a,
-                    f2 - f1,
-                    c - b
-                );
-            }
             "split" => {
                 let (mut a, mut b, mut c, mut d) = (vec![], vec![], vec![], vec![]);
                 for _ in 0..21 {
@@ -105,50 +74,6 @@ fn main() {
                     per(b[10]),
                     per(c[10]),
                     per(d[10])
-                );
-            }
-            "med" => {
-                let (mut a, mut b) = (vec![], vec![]);
-                for _ in 0..21 {
-                    let s = Instant::now();
-                    black_box(scan(&doc));
-                    a.push(s.elapsed());
-                    let s = Instant::now();
-                    {
-                        let p = vifxml::xml::parse_document(&doc).unwrap();
-                        let f = vifxml::validate::validate_document(&doc, &p);
-                        drop(black_box((p, f)));
-                    }
-                    b.push(s.elapsed());
-                }
-                a.sort();
-                b.sort();
-                println!(
-                    "scan {:?} pv {:?} ratio {:.2} (min ratio {:.2})",
-                    a[10],
-                    b[10],
-                    b[10].as_secs_f64() / a[10].as_secs_f64(),
-                    b[0].as_secs_f64() / a[0].as_secs_f64()
-                );
-            }
-            "both" => {
-                let s = Instant::now();
-                for _ in 0..5 {
-                    black_box(scan(&doc));
-                }
-                let a = s.elapsed();
-                let s = Instant::now();
-                for _ in 0..5 {
-                    let p = vifxml::xml::parse_document(&doc).unwrap();
-                    let f = vifxml::validate::validate_document(&doc, &p);
-                    black_box((p, f));
-                }
-                let b = s.elapsed();
-                println!(
-                    "scan {:?} pv {:?} ratio {:.2}",
-                    a / 5,
-                    b / 5,
-                    b.as_secs_f64() / a.as_secs_f64()
                 );
             }
             "sizes" => sizes(),
@@ -199,12 +124,6 @@ fn main() {
         t.elapsed() / reps as u32,
         doc.len()
     );
-}
-
-fn minflt() -> u64 {
-    let s = std::fs::read_to_string("/proc/self/stat").unwrap();
-    let rest = &s[s.rfind(')').unwrap() + 2..];
-    rest.split(' ').nth(7).unwrap().parse().unwrap()
 }
 
 #[allow(dead_code)]

@@ -214,6 +214,28 @@ pub fn domain_xml(name: &str, ifaces: &[Interface]) -> String {
     out
 }
 
+/// The benchmarks' baseline: a raw quick-xml event scan of `doc` (a `Reader` loop counting
+/// start and empty tags), which reads every byte and checks nothing beyond what quick-xml's
+/// reader itself checks. `None` when quick-xml reports an error.
+///
+/// ```
+/// assert_eq!(vifxml::generate::baseline_scan("<a><b/><c></c></a>"), Some(3));
+/// assert_eq!(vifxml::generate::baseline_scan("<a></b>"), None);
+/// ```
+pub fn baseline_scan(doc: &str) -> Option<usize> {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(doc);
+    let mut n = 0;
+    loop {
+        match r.read_event() {
+            Ok(Event::Start(_)) | Ok(Event::Empty(_)) => n += 1,
+            Ok(Event::Eof) => return Some(n),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1186,44 +1186,39 @@ impl<'a> Checker<'a> {
             InterfaceKind::Other(o) => check("@type", &o.type_name),
             _ => {}
         }
-        if let Some(v) = &i.model {
-            check("model/@type", v);
-        }
         let profileid = match &i.virtualport {
             Some(VirtualPort::Qbh(q)) => q.profileid.as_ref(),
             Some(VirtualPort::OpenVSwitch(o)) => o.profileid.as_ref(),
             Some(VirtualPort::Untyped(u)) => u.profileid.as_ref(),
             _ => None,
         };
-        if let Some(p) = profileid {
-            check("virtualport/parameters/@profileid", p.as_str());
-        }
-        if let Some(v) = &i.script {
-            check("script/@path", v);
-        }
-        if let Some(v) = &i.downscript {
-            check("downscript/@path", v);
-        }
-        if let Some(v) = &i.alias {
-            check("alias/@name", v);
-        }
-        if let Some(d) = &i.driver {
-            if let Some(v) = &d.name {
-                check("driver/@name", v);
-            }
-            if let Some(v) = &d.txmode {
-                check("driver/@txmode", v);
-            }
-        }
-        if let Some(b) = &i.backend {
-            if let Some(v) = &b.backend_type {
-                check("backend/@type", v);
-            }
-            if let Some(v) = &b.tap {
-                check("backend/@tap", v);
-            }
-            if let Some(v) = &b.vhost {
-                check("backend/@vhost", v);
+        let driver = i.driver.as_ref();
+        let backend = i.backend.as_deref();
+        for (path, v) in [
+            ("model/@type", i.model.as_deref()),
+            (
+                "virtualport/parameters/@profileid",
+                profileid.map(|p| p.as_str()),
+            ),
+            ("script/@path", i.script.as_deref()),
+            ("downscript/@path", i.downscript.as_deref()),
+            ("alias/@name", i.alias.as_deref()),
+            ("driver/@name", driver.and_then(|d| d.name.as_deref())),
+            ("driver/@txmode", driver.and_then(|d| d.txmode.as_deref())),
+            (
+                "backend/@type",
+                backend.and_then(|b| b.backend_type.as_deref()),
+            ),
+            ("backend/@tap", backend.and_then(|b| b.tap.as_deref())),
+            ("backend/@vhost", backend.and_then(|b| b.vhost.as_deref())),
+            (
+                "teaming/@persistent",
+                i.teaming.as_ref().and_then(|t| t.persistent.as_deref()),
+            ),
+            ("rom/@file", i.rom.as_ref().and_then(|r| r.file.as_deref())),
+        ] {
+            if let Some(v) = v {
+                check(path, v);
             }
         }
         if let Some(f) = &i.filterref {
@@ -1231,16 +1226,6 @@ impl<'a> Checker<'a> {
             for p in &f.parameters {
                 check("filterref/parameter/@name", &p.name);
                 check("filterref/parameter/@value", &p.value);
-            }
-        }
-        if let Some(t) = &i.teaming {
-            if let Some(v) = &t.persistent {
-                check("teaming/@persistent", v);
-            }
-        }
-        if let Some(r) = &i.rom {
-            if let Some(v) = &r.file {
-                check("rom/@file", v);
             }
         }
         if let Some(crate::model::DeviceAddress::Other { address_type }) = &i.address {
