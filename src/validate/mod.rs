@@ -147,7 +147,9 @@ type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
 
 /// The values [`across`] compares, each as a 64-bit hash of its field, length and bytes (eight
 /// at a time, then murmur3's finaliser, so that both halves of the hash are well mixed).
-fn shared_keys(i: &Interface) -> [Option<u64>; 4] {
+/// 0 stands for an absent value (a value whose hash is 0 counts as 1: hashes that meet are
+/// compared exactly anyway).
+fn shared_keys(i: &Interface) -> [u64; 4] {
     const M: u64 = 0x9E37_79B9_7F4A_7C15;
     let key = |field: u8, bytes: &[u8]| {
         let mut h = M ^ (u64::from(field) << 56) ^ bytes.len() as u64;
@@ -160,7 +162,7 @@ fn shared_keys(i: &Interface) -> [Option<u64>; 4] {
         h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
         h ^= h >> 33;
         h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
+        (h ^ (h >> 33)).max(1)
     };
     [
         i.mac.map(|m| key(0, &m.octets())),
@@ -171,6 +173,7 @@ fn shared_keys(i: &Interface) -> [Option<u64>; 4] {
         i.alias.as_ref().map(|a| key(2, a.as_bytes())),
         i.boot.map(|b| key(3, &b.to_le_bytes())),
     ]
+    .map(|k| k.unwrap_or(0))
 }
 
 /// The hashes of [`shared_keys`] that may be shared by two interfaces: a Bloom filter of 32 bits
@@ -181,7 +184,7 @@ fn shared_keys(i: &Interface) -> [Option<u64>; 4] {
 fn maybe_shared<'a>(
     ifaces: impl Iterator<Item = &'a Interface>,
     n: usize,
-) -> (FastMap<u64, ()>, Vec<[Option<u64>; 4]>) {
+) -> (FastMap<u64, ()>, Vec<[u64; 4]>) {
     let bits = (n.saturating_mul(4 * 32)).next_power_of_two().max(1024);
     let mut filter = vec![0u64; bits / 64];
     let mut maybe = FastMap::default();
@@ -189,7 +192,7 @@ fn maybe_shared<'a>(
     for i in ifaces {
         let keys = shared_keys(i);
         all.push(keys);
-        for h in keys.into_iter().flatten() {
+        for h in keys.into_iter().filter(|&h| h != 0) {
             let (a, b) = ((h as usize) & (bits - 1), ((h >> 32) as usize) & (bits - 1));
             let (wa, ma, wb, mb) = (a / 64, 1u64 << (a % 64), b / 64, 1u64 << (b % 64));
             let seen = filter.get(wa).is_some_and(|w| w & ma != 0)
@@ -226,10 +229,10 @@ fn across<'a>(items: impl Iterator<Item = (&'a str, &'a Interface)> + Clone) -> 
         FastMap::with_capacity_and_hasher(lo, Default::default());
     let mut boots: FastMap<u32, &str> = FastMap::default();
     for ((path, i), keys) in items.zip(keys) {
-        if !keys.iter().flatten().any(|h| maybe.contains_key(h)) {
+        if !keys.iter().any(|h| *h != 0 && maybe.contains_key(h)) {
             continue;
         }
-        let kept = |k: usize| keys[k].is_some_and(|h| maybe.contains_key(&h));
+        let kept = |k: usize| keys[k] != 0 && maybe.contains_key(&keys[k]);
         if let Some(m) = i.mac.filter(|_| kept(0)) {
             if let Some(first) = macs.insert(m, path) {
                 out.push(Diagnostic::warning(

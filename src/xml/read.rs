@@ -493,8 +493,9 @@ impl<'a> Cx<'a> {
     /// Keeps every attribute not in `known` as an extra of the element at `rel`.
     #[inline]
     fn keep_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
-        // Most tags give a prefix of `known`, in its order (libvirt's): nothing to keep.
-        if attrs.len() <= known.len() && attrs.iter().zip(known).all(|(a, k)| same(k, a.name)) {
+        // Most tags give some of `known`, in its order (libvirt's): nothing to keep.
+        let mut rest = known.iter();
+        if attrs.iter().all(|a| rest.by_ref().any(|k| same(k, a.name))) {
             return;
         }
         Self::keep_other_attrs(ex, rel, attrs, known);
