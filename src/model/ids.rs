@@ -385,7 +385,7 @@ impl FromStr for MacAddr {
 }
 
 /// The value of a hex digit.
-fn hex_value(b: u8) -> Option<u8> {
+pub(crate) fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),

@@ -193,18 +193,18 @@ fn maybe_shared<'a>(
         let keys = shared_keys(i);
         all.push(keys);
         for h in keys.into_iter().filter(|&h| h != 0) {
-            let (a, b) = ((h as usize) & (bits - 1), ((h >> 32) as usize) & (bits - 1));
-            let (wa, ma, wb, mb) = (a / 64, 1u64 << (a % 64), b / 64, 1u64 << (b % 64));
-            let seen = filter.get(wa).is_some_and(|w| w & ma != 0)
-                && filter.get(wb).is_some_and(|w| w & mb != 0);
-            if seen {
+            // Sets bit `k` of the filter; true when it was set already.
+            let mut test_and_set = |k: usize| {
+                let k = k & (bits - 1);
+                filter.get_mut(k / 64).is_some_and(|w| {
+                    let was = *w >> (k % 64) & 1 == 1;
+                    *w |= 1 << (k % 64);
+                    was
+                })
+            };
+            let (low, high) = (test_and_set(h as usize), test_and_set((h >> 32) as usize));
+            if low && high {
                 maybe.insert(h, ());
-            }
-            if let Some(w) = filter.get_mut(wa) {
-                *w |= ma;
-            }
-            if let Some(w) = filter.get_mut(wb) {
-                *w |= mb;
             }
         }
     }

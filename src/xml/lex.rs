@@ -594,10 +594,7 @@ impl<'a> Lexer<'a> {
                 ));
             }
             let dup = if n < 16 {
-                // Most names differ in length or first byte: no call to compare them.
-                self.attrs.iter().any(|a| {
-                    a.name.len() == key.len() && a.name.as_bytes()[0] == b[k0] && a.name == key
-                })
+                self.attrs.iter().any(|a| same(a.name, key))
             } else {
                 !many
                     .get_or_insert_with(|| self.attrs.iter().map(|a| a.name).collect())

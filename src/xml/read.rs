@@ -9,7 +9,7 @@ use super::lex::{same, Attr, Fatal, Lexer, Tag, Tok};
 use super::{is_xml_char, MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_SIZE};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
-use crate::model::ids::{parse_decimal, DeviceName, IdError, IdErrorKind, PciAddress};
+use crate::model::ids::{hex_value, parse_decimal, DeviceName, IdError, IdErrorKind, PciAddress};
 use crate::model::interface::{
     Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestOffloads,
     GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom, Target, Teaming,
@@ -207,15 +207,8 @@ fn canonical_hex(s: &str, digits: usize) -> Option<u64> {
     if h.is_empty() || h.len() > digits {
         return None;
     }
-    h.bytes().try_fold(0u64, |v, b| {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
-        Some(v << 4 | u64::from(d))
-    })
+    h.bytes()
+        .try_fold(0u64, |v, b| Some(v << 4 | u64::from(hex_value(b)?)))
 }
 
 fn find<'b, 'a>(attrs: &'b [Attr<'a>], name: &str) -> Option<&'b Attr<'a>> {
@@ -431,17 +424,14 @@ impl Rep {
         // Index of the next attribute to look at first: documents give the parts in order.
         let mut next = 0;
         for (i, (name, kind, form, digits, max)) in PARTS.into_iter().enumerate() {
-            let v = match a.get(next) {
-                Some(v) if same(v.name, name) => Some(v),
-                _ => find(a, name),
+            let k = match a.get(next) {
+                Some(v) if same(v.name, name) => Some(next),
+                _ => a.iter().position(|v| same(v.name, name)),
             };
-            let Some(v) = v else {
+            let Some(v) = k.and_then(|k| a.get(k)) else {
                 continue;
             };
-            next = a
-                .iter()
-                .position(|x| std::ptr::eq(x, v))
-                .map_or(0, |k| k + 1);
+            next = k.map_or(0, |k| k + 1);
             // What libvirt writes, `0x` and a few hex digits in range: the schema takes it,
             // and it reads as it is.
             if let Some(n) = canonical_hex(&v.value, digits).filter(|&n| n <= max) {
@@ -503,26 +493,11 @@ impl<'a> Cx<'a> {
 
     /// [`Cx::keep_attrs`] for any order.
     fn keep_other_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
-        // Documents mostly give attributes in the order of `known` (libvirt's): each search
-        // starts just after the last match, so such a tag costs one comparison per attribute.
-        let n = known.len();
-        let mut from = 0;
         for a in attrs {
-            let mut hit = None;
-            for step in 0..n {
-                let j = if from + step >= n {
-                    from + step - n
-                } else {
-                    from + step
-                };
-                if same(known[j], a.name) {
-                    hit = Some(j);
-                    break;
-                }
+            if known.iter().any(|k| same(k, a.name)) {
+                continue;
             }
-            if let Some(j) = hit {
-                from = j + 1;
-            } else if let Ok(name) = XmlName::new(a.name) {
+            if let Ok(name) = XmlName::new(a.name) {
                 ex.attributes.push(ExtraAttribute {
                     element: rel.to_owned(),
                     name,
