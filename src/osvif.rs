@@ -52,35 +52,214 @@ use crate::model::ids::{
     VsiTypeIdVersion,
 };
 use crate::model::kind::{
-    BridgeSource, DirectMode, DirectSource, HostdevSource, VhostUserMode, VhostUserSource,
+    BridgeSource, DirectMode, DirectSource, HostdevSource, VdpaSource, VhostUserMode,
+    VhostUserSource,
 };
 use crate::model::virtualport::{OpenVSwitch, Qbg, Qbh};
-use crate::model::{Interface, InterfaceKind, Target, VirtualPort, Vlan, VlanTagSpec};
+use crate::model::{
+    Bandwidth, Driver, Interface, InterfaceKind, Rate, Target, VirtualPort, Vlan, VlanTagSpec,
+};
+use crate::SmolStr;
 
 /// The namespace every os-vif object carries (`OBJ_PROJECT_NAMESPACE`).
 pub const NAMESPACE: &str = "os_vif";
 
-/// The newest version of each os-vif class this crate knows (os-vif 4.x), as
-/// `(class, major, minor)`. Older minor versions of the same major are read; newer ones, and
-/// other majors, are refused.
-pub const KNOWN_VERSIONS: &[(&str, u32, u32)] = &[
-    ("VIFGeneric", 1, 0),
-    ("VIFBridge", 1, 0),
-    ("VIFOpenVSwitch", 1, 0),
-    ("VIFDirect", 1, 0),
-    ("VIFVHostUser", 1, 1),
-    ("VIFHostDevice", 1, 0),
-    ("VIFNestedDPDK", 1, 0),
-    ("VIFPortProfileOpenVSwitch", 1, 3),
-    ("VIFPortProfileFPOpenVSwitch", 1, 3),
-    ("VIFPortProfileOVSRepresentor", 1, 3),
-    ("VIFPortProfileFPBridge", 1, 1),
-    ("VIFPortProfileFPTap", 1, 1),
-    ("VIFPortProfile8021Qbg", 1, 1),
-    ("VIFPortProfile8021Qbh", 1, 1),
-    ("VIFPortProfileK8sDPDK", 1, 1),
-    ("DatapathOffloadRepresentor", 1, 0),
-    ("Network", 1, 1),
+/// An os-vif class this crate reads: its newest version known here and every data field that
+/// version has (inherited ones included), as os-vif 5.3.0 defines them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownClass {
+    /// Class name (`versioned_object.name`).
+    pub name: &'static str,
+    /// Major version.
+    pub major: u32,
+    /// Newest minor version known.
+    pub minor: u32,
+    /// The fields of that version. A newer minor version is read when every other field it
+    /// carries is absent or at os-vif's default (null or false).
+    pub fields: &'static [&'static str],
+}
+
+const VIF_BASE: [&str; 8] = [
+    "id",
+    "address",
+    "network",
+    "plugin",
+    "active",
+    "preserve_on_delete",
+    "has_traffic_filtering",
+    "port_profile",
+];
+
+/// Concatenates field lists at compile time.
+macro_rules! fields {
+    ($($part:expr),* $(,)?) => {{
+        const LEN: usize = 0 $(+ $part.len())*;
+        const ALL: [&str; LEN] = {
+            let mut out = [""; LEN];
+            let mut n = 0;
+            $(
+                let part: &[&str] = &$part;
+                let mut i = 0;
+                while i < part.len() {
+                    out[n] = part[i];
+                    n += 1;
+                    i += 1;
+                }
+            )*
+            let _ = n;
+            out
+        };
+        &ALL
+    }};
+}
+
+const OVS_PROFILE: [&str; 7] = [
+    "datapath_offload",
+    "interface_id",
+    "profile_id",
+    "datapath_type",
+    "create_port",
+    "create_tap",
+    "multiqueue",
+];
+
+/// The os-vif classes this crate knows, at the versions os-vif 5.3.0 writes. Older minor
+/// versions of the same major are read; newer minor versions only without fields set that this
+/// table does not list; other majors are refused.
+pub const KNOWN_CLASSES: &[KnownClass] = &[
+    KnownClass {
+        name: "VIFGeneric",
+        major: 1,
+        minor: 0,
+        fields: fields!(VIF_BASE, ["vif_name"]),
+    },
+    KnownClass {
+        name: "VIFBridge",
+        major: 1,
+        minor: 0,
+        fields: fields!(VIF_BASE, ["vif_name", "bridge_name"]),
+    },
+    KnownClass {
+        name: "VIFOpenVSwitch",
+        major: 1,
+        minor: 0,
+        fields: fields!(VIF_BASE, ["vif_name", "bridge_name"]),
+    },
+    KnownClass {
+        name: "VIFDirect",
+        major: 1,
+        minor: 0,
+        fields: fields!(
+            VIF_BASE,
+            ["vif_name", "dev_address", "mode", "vlan_name", "dev_name"]
+        ),
+    },
+    KnownClass {
+        name: "VIFVHostUser",
+        major: 1,
+        minor: 1,
+        fields: fields!(VIF_BASE, ["vif_name", "path", "mode"]),
+    },
+    KnownClass {
+        name: "VIFHostDevice",
+        major: 1,
+        minor: 0,
+        fields: fields!(VIF_BASE, ["dev_type", "dev_address"]),
+    },
+    KnownClass {
+        name: "VIFNestedDPDK",
+        major: 1,
+        minor: 0,
+        fields: fields!(VIF_BASE, ["pci_address", "dev_driver"]),
+    },
+    KnownClass {
+        name: "VIFPortProfileBase",
+        major: 1,
+        minor: 1,
+        fields: &["datapath_offload"],
+    },
+    KnownClass {
+        name: "VIFPortProfileOpenVSwitch",
+        major: 1,
+        minor: 4,
+        fields: &OVS_PROFILE,
+    },
+    KnownClass {
+        name: "VIFPortProfileFPOpenVSwitch",
+        major: 1,
+        minor: 4,
+        fields: fields!(OVS_PROFILE, ["bridge_name", "hybrid_plug"]),
+    },
+    KnownClass {
+        name: "VIFPortProfileOVSRepresentor",
+        major: 1,
+        minor: 4,
+        fields: fields!(OVS_PROFILE, ["representor_name", "representor_address"]),
+    },
+    KnownClass {
+        name: "VIFPortProfileFPBridge",
+        major: 1,
+        minor: 1,
+        fields: &["datapath_offload", "bridge_name"],
+    },
+    KnownClass {
+        name: "VIFPortProfileFPTap",
+        major: 1,
+        minor: 1,
+        fields: &["datapath_offload", "mac_address"],
+    },
+    KnownClass {
+        name: "VIFPortProfile8021Qbg",
+        major: 1,
+        minor: 1,
+        fields: &[
+            "datapath_offload",
+            "manager_id",
+            "type_id",
+            "type_id_version",
+            "instance_id",
+        ],
+    },
+    KnownClass {
+        name: "VIFPortProfile8021Qbh",
+        major: 1,
+        minor: 1,
+        fields: &["datapath_offload", "profile_id"],
+    },
+    KnownClass {
+        name: "VIFPortProfileK8sDPDK",
+        major: 1,
+        minor: 1,
+        fields: &[
+            "datapath_offload",
+            "l3_setup",
+            "selflink",
+            "resourceversion",
+        ],
+    },
+    KnownClass {
+        name: "DatapathOffloadRepresentor",
+        major: 1,
+        minor: 0,
+        fields: &["representor_name", "representor_address"],
+    },
+    KnownClass {
+        name: "Network",
+        major: 1,
+        minor: 1,
+        fields: &[
+            "id",
+            "bridge",
+            "label",
+            "subnets",
+            "multi_host",
+            "should_provide_bridge",
+            "should_provide_vlan",
+            "bridge_interface",
+            "vlan",
+            "mtu",
+        ],
+    },
 ];
 
 /// os-vif classes that never describe an interface themselves (they sit inside a Network, or
@@ -111,7 +290,8 @@ pub enum OsVifErrorKind {
     /// A class os-vif does not have (or an abstract base class), or a class in the wrong place
     /// (a port profile where a VIF belongs).
     UnknownClass,
-    /// A version newer than [`KNOWN_VERSIONS`], another major version, or not `MAJOR.MINOR`.
+    /// A newer minor version than [`KNOWN_CLASSES`] that sets fields not known here, another
+    /// major version, or not `MAJOR.MINOR`.
     Version,
     /// A field needed for the interface is absent or null.
     Missing,
@@ -122,6 +302,9 @@ pub enum OsVifErrorKind {
     /// A well-formed os-vif object that cannot be a libvirt `<interface>` (a class, a
     /// `dev_type`, or a port profile that does not fit the VIF).
     Unsupported,
+    /// A conversion option (a frontend setting, an extra spec) out of range or malformed; its
+    /// path starts with `options.` or `extra_specs.`.
+    Option,
 }
 
 /// A refused os-vif object: which class, which field, and why.
@@ -150,24 +333,278 @@ impl fmt::Display for OsVifError {
     }
 }
 
-/// Resolves a host PCI address to the network device on it (`0000:81:00.0` → `ens1f0`).
-pub type PciNetdevResolver<'a> = &'a dyn Fn(&PciAddress) -> Option<String>;
+/// Resolves a host PCI address to what sits on it: the network device (`0000:81:00.0` →
+/// `ens1f0`) or the vDPA character device (`0000:81:10.2` → `/dev/vhost-vdpa-3`).
+pub type PciResolver<'a> = &'a dyn Fn(&PciAddress) -> Option<String>;
 
-/// Conversion options.
-#[derive(Clone, Copy, Default)]
+/// The former name of [`PciResolver`].
+pub type PciNetdevResolver<'a> = PciResolver<'a>;
+
+/// Conversion options: what nova knows besides the VIF object (the port's vnic type, the
+/// flavor and image, its own configuration, the host).
+#[derive(Clone, Default)]
 pub struct Options<'a> {
     /// Finds the host network device of a `VIFDirect.dev_address` when the object names none
     /// (`vlan_name`, or the `dev_name` of early os-vif). The library does no I/O; the CLI looks
     /// in `/sys/bus/pci/devices/ADDR/net/`.
-    pub pci_netdev: Option<PciNetdevResolver<'a>>,
+    pub pci_netdev: Option<PciResolver<'a>>,
+    /// Finds the `/dev/vhost-vdpa-N` device of a VF for a `VIFHostDevice` whose port has vnic
+    /// type `vdpa` (nova asks libvirt's node devices; the CLI looks in
+    /// `/sys/bus/pci/devices/ADDR/vdpa*/vhost-vdpa-N`).
+    pub vdpa_device: Option<PciResolver<'a>>,
+    /// The neutron port's vnic type: `vdpa` turns a `VIFHostDevice` into `type='vdpa'`.
+    pub vnic_type: VnicType,
+    /// The guest frontend settings nova takes from the flavor, the image and its own
+    /// configuration.
+    pub frontend: Frontend,
 }
 
 impl fmt::Debug for Options<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Options")
             .field("pci_netdev", &self.pci_netdev.map(|_| "<fn>"))
+            .field("vdpa_device", &self.vdpa_device.map(|_| "<fn>"))
+            .field("vnic_type", &self.vnic_type)
+            .field("frontend", &self.frontend)
             .finish()
     }
+}
+
+/// The guest frontend settings nova derives outside the VIF object
+/// (`LibvirtGenericVIFDriver.get_base_config` and `designer`), applied where nova applies them
+/// and libvirt takes them (docs/osvif.md has the table).
+///
+/// ```
+/// use vifxml::osvif::{Frontend, VirtType};
+/// let f = Frontend { queues: Some(4), rx_queue_size: Some(512), ..Default::default() };
+/// assert_eq!(f.virt_type, VirtType::Kvm);
+/// assert!(f.check().is_ok());
+/// let bad = Frontend { rx_queue_size: Some(300), ..Default::default() };
+/// assert!(bad.check().unwrap_err().to_string().contains("rx_queue_size"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frontend {
+    /// nova's `[libvirt]virt_type`: `kvm` writes `<driver name='vhost'>` when queues or an rx
+    /// queue size are set, `qemu` always writes `<driver name='qemu'>` on virtio NICs.
+    pub virt_type: VirtType,
+    /// The guest model (nova: the image's `hw_vif_model`); `virtio` when unset. Queues, queue
+    /// sizes and packed apply to virtio only.
+    pub model: Option<SmolStr>,
+    /// Queue pairs (`<driver queues>`; nova: the flavor's vCPU count when
+    /// `hw:vif_multiqueue_enabled`). Required when an os-vif profile asks for a multiqueue tap.
+    pub queues: Option<u32>,
+    /// `<driver rx_queue_size>` (nova's `[libvirt]rx_queue_size`): 256, 512 or 1024.
+    pub rx_queue_size: Option<u32>,
+    /// `<driver tx_queue_size>` (nova's `[libvirt]tx_queue_size`), vhost-user and vDPA only.
+    pub tx_queue_size: Option<u32>,
+    /// `<driver packed='on'>` (nova: `hw:virtio_packed_ring`).
+    pub packed: bool,
+    /// `<bandwidth>` (nova: the flavor's `quota:vif_*` extra specs; see
+    /// [`bandwidth_from_extra_specs`]).
+    pub bandwidth: Option<Bandwidth>,
+}
+
+impl Frontend {
+    /// Checks the settings themselves (ranges nova's options and libvirt take).
+    pub fn check(&self) -> Result<(), OsVifError> {
+        let bad = |field: &str, message: String| OsVifError {
+            kind: OsVifErrorKind::Option,
+            class: String::new(),
+            path: format!("options.{field}"),
+            message,
+        };
+        if self.queues == Some(0) {
+            return Err(bad("queues", "queues 0: expected at least 1".into()));
+        }
+        for (name, v) in [
+            ("rx_queue_size", self.rx_queue_size),
+            ("tx_queue_size", self.tx_queue_size),
+        ] {
+            if let Some(v) = v.filter(|v| !matches!(v, 256 | 512 | 1024)) {
+                return Err(bad(
+                    name,
+                    format!("{name} {v}: expected 256, 512 or 1024 (nova's choices, and qemu's)"),
+                ));
+            }
+        }
+        if let Some(m) = &self.model {
+            if m.is_empty() {
+                return Err(bad(
+                    "model",
+                    "empty model: expected a name such as virtio".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn is_virtio(&self) -> bool {
+        self.model.as_deref().is_none_or(|m| m == "virtio")
+    }
+}
+
+/// nova's `[libvirt]virt_type`, as far as it changes the interface.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum VirtType {
+    /// `kvm` (and `parallels`): vhost-net when multiqueue or an rx queue size asks for it.
+    #[default]
+    Kvm,
+    /// `qemu` (TCG): nova forces the userspace `qemu` backend on virtio NICs.
+    Qemu,
+}
+
+impl std::str::FromStr for VirtType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "kvm" => Ok(VirtType::Kvm),
+            "qemu" => Ok(VirtType::Qemu),
+            other => Err(format!("virt type '{other}': expected kvm or qemu")),
+        }
+    }
+}
+
+/// A neutron port's `binding:vnic_type`, which nova reads beside the os-vif object.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum VnicType {
+    /// `normal`: a tap, vhost-user or macvtap port.
+    #[default]
+    Normal,
+    /// `direct`: an SR-IOV VF passed through.
+    Direct,
+    /// `macvtap`: a macvtap on a VF.
+    Macvtap,
+    /// `direct-physical`: a whole PF passed through.
+    DirectPhysical,
+    /// `baremetal`.
+    Baremetal,
+    /// `virtio-forwarder`: vhost-user relayed to a VF.
+    VirtioForwarder,
+    /// `vdpa`: a VF's vDPA device (`type='vdpa'`).
+    Vdpa,
+    /// `accelerator-direct` (cyborg).
+    AcceleratorDirect,
+    /// `accelerator-direct-physical` (cyborg).
+    AcceleratorDirectPhysical,
+    /// `remote-managed`: a VF of a DPU whose representor the network backend plugs.
+    RemoteManaged,
+    /// `smart-nic`.
+    SmartNic,
+}
+
+impl VnicType {
+    /// Every vnic type with its neutron spelling.
+    pub const ALL: [(VnicType, &'static str); 11] = [
+        (VnicType::Normal, "normal"),
+        (VnicType::Direct, "direct"),
+        (VnicType::Macvtap, "macvtap"),
+        (VnicType::DirectPhysical, "direct-physical"),
+        (VnicType::Baremetal, "baremetal"),
+        (VnicType::VirtioForwarder, "virtio-forwarder"),
+        (VnicType::Vdpa, "vdpa"),
+        (VnicType::AcceleratorDirect, "accelerator-direct"),
+        (
+            VnicType::AcceleratorDirectPhysical,
+            "accelerator-direct-physical",
+        ),
+        (VnicType::RemoteManaged, "remote-managed"),
+        (VnicType::SmartNic, "smart-nic"),
+    ];
+}
+
+impl std::str::FromStr for VnicType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        VnicType::ALL
+            .iter()
+            .find(|(_, name)| *name == s)
+            .map(|(v, _)| *v)
+            .ok_or_else(|| {
+                let names: Vec<&str> = VnicType::ALL.iter().map(|(_, n)| *n).collect();
+                format!("vnic type '{s}': expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// The six `quota:vif_*` extra specs nova turns into `<bandwidth>`.
+pub const BANDWIDTH_EXTRA_SPECS: [&str; 6] = [
+    "vif_inbound_average",
+    "vif_inbound_peak",
+    "vif_inbound_burst",
+    "vif_outbound_average",
+    "vif_outbound_peak",
+    "vif_outbound_burst",
+];
+
+/// A flavor's extra specs → `<bandwidth>`, as nova's `designer.set_vif_bandwidth_config` reads
+/// them: keys `quota:vif_{inbound,outbound}_{average,peak,burst}`, values in kilobytes per
+/// second (burst: kilobytes). Other keys are not bandwidth and are skipped; a `quota:vif_` key
+/// nova does not know, or a value that is not a non-negative integer, is refused. What libvirt
+/// refuses in the result (peak without average) is reported by validation.
+///
+/// ```
+/// let bw = vifxml::osvif::bandwidth_from_extra_specs([
+///     ("quota:vif_inbound_average", "1024"),
+///     ("hw:cpu_policy", "dedicated"),
+/// ]).unwrap().unwrap();
+/// assert_eq!(bw.inbound.unwrap().average, Some(1024));
+/// assert!(vifxml::osvif::bandwidth_from_extra_specs([("quota:vif_inbound_avg", "1")]).is_err());
+/// ```
+pub fn bandwidth_from_extra_specs<'s>(
+    specs: impl IntoIterator<Item = (&'s str, &'s str)>,
+) -> Result<Option<Bandwidth>, OsVifError> {
+    let mut bw = Bandwidth::default();
+    let mut any = false;
+    for (key, value) in specs {
+        let Some(name) = key.strip_prefix("quota:") else {
+            continue;
+        };
+        if !name.starts_with("vif_") {
+            continue;
+        }
+        let bad = |message: String| OsVifError {
+            kind: OsVifErrorKind::Option,
+            class: String::new(),
+            path: format!("extra_specs.{key}"),
+            message,
+        };
+        let Some(rest) = BANDWIDTH_EXTRA_SPECS.iter().find(|k| **k == name) else {
+            let known: Vec<String> = BANDWIDTH_EXTRA_SPECS
+                .iter()
+                .map(|k| format!("quota:{k}"))
+                .collect();
+            return Err(bad(format!(
+                "'{key}' is not a bandwidth extra spec nova reads: expected one of {}",
+                known.join(", ")
+            )));
+        };
+        let t = value.trim();
+        let n: u64 = match t.parse() {
+            Ok(n) if !t.starts_with('+') => n,
+            _ => {
+                return Err(bad(format!(
+                    "'{value}': expected a non-negative integer (kilobytes per second, \
+                     kilobytes for burst)"
+                )))
+            }
+        };
+        let (dir, what) = rest
+            .trim_start_matches("vif_")
+            .split_once('_')
+            .unwrap_or(("", ""));
+        let rate = if dir == "inbound" {
+            bw.inbound.get_or_insert_with(Rate::default)
+        } else {
+            bw.outbound.get_or_insert_with(Rate::default)
+        };
+        match what {
+            "average" => rate.average = Some(n),
+            "peak" => rate.peak = Some(n),
+            _ => rate.burst = Some(n),
+        }
+        any = true;
+    }
+    Ok(any.then_some(bw))
 }
 
 /// Reads one os-vif VIF primitive, or an array of them, from JSON text.
@@ -204,6 +641,7 @@ pub fn from_value(value: &Value) -> Result<Vec<Interface>, OsVifError> {
 
 /// [`from_value`] with options.
 pub fn from_value_with(value: &Value, opts: &Options<'_>) -> Result<Vec<Interface>, OsVifError> {
+    opts.frontend.check()?;
     match value {
         Value::Object(_) => Ok(vec![convert(value, String::new(), opts)?]),
         Value::Array(items) => items
@@ -272,7 +710,7 @@ impl Role {
     }
 }
 
-/// An opened os-vif object: its class (checked against [`KNOWN_VERSIONS`]) and data.
+/// An opened os-vif object: its class (checked against [`KNOWN_CLASSES`]) and data.
 struct Obj<'v> {
     class: &'static str,
     data: &'v Map<String, Value>,
@@ -369,9 +807,9 @@ fn open<'v>(v: &'v Value, path: &str, role: Role, owner: &str) -> Result<Obj<'v>
             ))
         }
     }
-    let Some(&(class, major, minor)) = KNOWN_VERSIONS.iter().find(|k| k.0 == name) else {
+    let Some(known) = KNOWN_CLASSES.iter().find(|k| k.name == name) else {
         let message = match name {
-            "VIFBase" | "VIFPortProfileBase" | "DatapathOffloadBase" => format!(
+            "VIFBase" | "DatapathOffloadBase" => format!(
                 "'{name}' is os-vif's abstract base class, never sent itself: expected {}",
                 role.what()
             ),
@@ -385,6 +823,7 @@ fn open<'v>(v: &'v Value, path: &str, role: Role, owner: &str) -> Result<Obj<'v>
         };
         return Err(err(OsVifErrorKind::UnknownClass, name, KEY_NAME, message));
     };
+    let (class, major, minor) = (known.name, known.major, known.minor);
     let actual = Role::of(class);
     if actual != Some(role) {
         return Err(err(
@@ -420,7 +859,7 @@ fn open<'v>(v: &'v Value, path: &str, role: Role, owner: &str) -> Result<Obj<'v>
             ))
         }
     };
-    check_version(class, version, major, minor)
+    let newer = check_version(class, version, major, minor)
         .map_err(|m| err(OsVifErrorKind::Version, class, KEY_VERSION, m))?;
     if let Some(c) = map.get(KEY_CHANGES) {
         let ok = matches!(c, Value::Array(a) if a.iter().all(Value::is_string));
@@ -452,6 +891,29 @@ fn open<'v>(v: &'v Value, path: &str, role: Role, owner: &str) -> Result<Obj<'v>
             ))
         }
     };
+    if newer {
+        // What os-vif's obj_make_compatible does to backport: drop the fields the older version
+        // lacks. Lossless only when they hold their defaults.
+        let set: Vec<String> = data
+            .iter()
+            .filter(|(k, v)| !known.fields.contains(&k.as_str()) && !is_default(v))
+            .map(|(k, v)| format!("{k}={}", compact(v)))
+            .collect();
+        if !set.is_empty() {
+            return Err(err(
+                OsVifErrorKind::Version,
+                class,
+                KEY_VERSION,
+                format!(
+                    "version {version} is newer than the newest {class} known here \
+                     ({major}.{minor}) and sets {} not known here: {}; ask the sender for \
+                     obj_to_primitive(target_version='{major}.{minor}') if they can be dropped",
+                    if set.len() == 1 { "a field" } else { "fields" },
+                    set.join(", ")
+                ),
+            ));
+        }
+    }
     Ok(Obj {
         class,
         data,
@@ -459,7 +921,26 @@ fn open<'v>(v: &'v Value, path: &str, role: Role, owner: &str) -> Result<Obj<'v>
     })
 }
 
-fn check_version(class: &str, version: &str, major: u32, minor: u32) -> Result<(), String> {
+/// A field value that carries nothing an older reader would miss: os-vif's fields added in
+/// later minor versions default to null or false.
+fn is_default(v: &Value) -> bool {
+    matches!(v, Value::Null | Value::Bool(false))
+}
+
+/// A JSON value for a message, shortened.
+fn compact(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(40).collect();
+        format!("{head}...")
+    } else {
+        s
+    }
+}
+
+/// Checks `version` against the newest known `major.minor`: `Ok(false)` for it or an older
+/// minor, `Ok(true)` for a newer minor (read when its extra fields are at their defaults).
+fn check_version(class: &str, version: &str, major: u32, minor: u32) -> Result<bool, String> {
     let parsed = version.split_once('.').and_then(|(a, b)| {
         let num = |s: &str| {
             (!s.is_empty() && s.len() <= 9 && s.bytes().all(|c| c.is_ascii_digit()))
@@ -480,19 +961,13 @@ fn check_version(class: &str, version: &str, major: u32, minor: u32) -> Result<(
              ({newest}): its fields may mean something else; expected {major}.0 to {newest}"
         ));
     }
-    if ma == major && mi > minor {
-        return Err(format!(
-            "version {version} is newer than the newest {class} known here ({newest}): ask the \
-             sender for obj_to_primitive(target_version='{newest}')"
-        ));
-    }
     if ma < major {
         return Err(format!(
             "version {version}: os-vif has no {class} of major version {ma}: expected \
              {major}.0 to {newest}"
         ));
     }
-    Ok(())
+    Ok(mi > minor)
 }
 
 /// A JSON value in a few words, for messages.
@@ -671,6 +1146,7 @@ fn network(vif: &Obj<'_>) -> Result<Net, OsVifError> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ProfileKind {
+    Base,
     Ovs,
     FpOvs,
     OvsRepresentor,
@@ -684,6 +1160,7 @@ enum ProfileKind {
 impl ProfileKind {
     fn of(class: &str) -> Option<Self> {
         Some(match class {
+            "VIFPortProfileBase" => ProfileKind::Base,
             "VIFPortProfileOpenVSwitch" => ProfileKind::Ovs,
             "VIFPortProfileFPOpenVSwitch" => ProfileKind::FpOvs,
             "VIFPortProfileOVSRepresentor" => ProfileKind::OvsRepresentor,
@@ -707,6 +1184,7 @@ impl ProfileKind {
     /// Why this profile does not go with `vif`.
     fn home(self) -> &'static str {
         match self {
+            ProfileKind::Base => "the base profile fits every VIF",
             ProfileKind::Ovs => "an Open vSwitch profile describes a port on an OVS bridge",
             ProfileKind::FpOvs | ProfileKind::FpBridge | ProfileKind::FpTap => {
                 "fast path profiles describe vhost-user ports of the 6WIND fast path \
@@ -774,7 +1252,9 @@ fn profile<'v>(vif: &Obj<'v>) -> Result<Option<Profile<'v>>, OsVifError> {
         ));
     };
     let takes = accepted(vif.class);
-    if !takes.contains(&obj.class) {
+    // VIFPortProfileBase has no fields of its own: os-vif takes it on any VIF (nova's vrouter
+    // binding sends it, with a representor offload), and it means "no profile".
+    if kind != ProfileKind::Base && !takes.contains(&obj.class) {
         let list = if takes.is_empty() {
             "no port profile".to_owned()
         } else {
@@ -809,6 +1289,9 @@ fn profile<'v>(vif: &Obj<'v>) -> Result<Option<Profile<'v>>, OsVifError> {
                 ),
             ));
         }
+    }
+    if kind == ProfileKind::Base {
+        return Ok(None);
     }
     Ok(Some(Profile { obj, kind }))
 }
@@ -891,13 +1374,26 @@ fn convert(v: &Value, path: String, opts: &Options<'_>) -> Result<Interface, OsV
     };
     let net = network(&vif)?;
     let prof = profile(&vif)?;
+    if let Some(p) = prof.as_ref().filter(|p| p.kind.is_ovs()) {
+        if vif.class != "VIFOpenVSwitch" && p.obj.bool_opt("create_tap")? == Some(true) {
+            return Err(p.obj.err(
+                OsVifErrorKind::Unsupported,
+                "create_tap",
+                format!(
+                    "create_tap on {}: os-vif's ovs plugin creates a tap for VIFOpenVSwitch \
+                     only (TapCreationNotSupported)",
+                    vif.class
+                ),
+            ));
+        }
+    }
     let mut iface = match vif.class {
         "VIFGeneric" => generic(&vif, &net)?,
         "VIFBridge" => bridge(&vif, &net)?,
-        "VIFOpenVSwitch" => openvswitch(&vif, &net, prof.as_ref())?,
+        "VIFOpenVSwitch" => openvswitch(&vif, &net, prof.as_ref(), &opts.frontend)?,
         "VIFDirect" => direct(&vif, &net, prof.as_ref(), opts)?,
         "VIFVHostUser" => vhostuser(&vif, &net)?,
-        "VIFHostDevice" => hostdev(&vif, &net, prof.as_ref())?,
+        "VIFHostDevice" => hostdev(&vif, &net, prof.as_ref(), opts)?,
         other => {
             return Err(vif.err(
                 OsVifErrorKind::UnknownClass,
@@ -907,7 +1403,58 @@ fn convert(v: &Value, path: String, opts: &Options<'_>) -> Result<Interface, OsV
         }
     };
     iface.mac = mac;
+    apply_frontend(&mut iface, &opts.frontend);
     Ok(iface)
+}
+
+/// Writes the frontend settings where nova writes them and libvirt takes them: the model on
+/// every type but hostdev; queues on virtio taps, bridges, macvtaps and vhost-user; the rx
+/// queue size there and on vDPA; the tx queue size on vhost-user and vDPA only (nova's
+/// choice: qemu honours it for vhost-user backends alone); packed on every virtio NIC;
+/// bandwidth where a host device exists to shape (not vhost-user, hostdev or vDPA).
+fn apply_frontend(i: &mut Interface, f: &Frontend) {
+    if matches!(i.kind, InterfaceKind::Hostdev(_)) {
+        // A VF: no model, and libvirt refuses virtio options (nova writes packed here).
+        return;
+    }
+    if let Some(m) = &f.model {
+        i.model = Some(m.clone());
+    }
+    let (tap_like, vhostuser, vdpa) = match i.kind {
+        InterfaceKind::Ethernet | InterfaceKind::Bridge(_) | InterfaceKind::Direct(_) => {
+            (true, false, false)
+        }
+        InterfaceKind::VhostUser(_) => (false, true, false),
+        InterfaceKind::Vdpa(_) => (false, false, true),
+        _ => (false, false, false),
+    };
+    if tap_like {
+        i.bandwidth = f.bandwidth.map(Box::new);
+    }
+    if !f.is_virtio() {
+        return;
+    }
+    let mut d = Driver::default();
+    if tap_like || vhostuser {
+        d.queues = f.queues;
+    }
+    d.rx_queue_size = f.rx_queue_size;
+    if vhostuser || vdpa {
+        d.tx_queue_size = f.tx_queue_size;
+    }
+    d.packed = f.packed.then_some(true);
+    if tap_like {
+        d.name = match f.virt_type {
+            VirtType::Qemu => Some("qemu".into()),
+            VirtType::Kvm if d.queues.is_some() || d.rx_queue_size.is_some() => {
+                Some("vhost".into())
+            }
+            VirtType::Kvm => None,
+        };
+    }
+    if d != Driver::default() {
+        i.driver = Some(d);
+    }
 }
 
 fn target(vif: &Obj<'_>, name: Option<&str>) -> Result<Option<Target>, OsVifError> {
@@ -921,7 +1468,8 @@ fn target(vif: &Obj<'_>, name: Option<&str>) -> Result<Option<Target>, OsVifErro
 }
 
 /// A tap device named `vif_name` (`type='ethernet'`): VIFGeneric, and VIFOpenVSwitch whose
-/// plugin creates the OVS port (`create_port`).
+/// plugin creates the OVS port (`create_port`) or the tap itself (`create_tap`, then
+/// `managed='no'`).
 fn ethernet(vif: &Obj<'_>, net: &Net, why: &str) -> Result<Interface, OsVifError> {
     let name = vif.str_req("vif_name", why)?;
     let mut i = Interface::new(InterfaceKind::Ethernet);
@@ -974,14 +1522,48 @@ fn openvswitch(
     vif: &Obj<'_>,
     net: &Net,
     prof: Option<&Profile<'_>>,
+    frontend: &Frontend,
 ) -> Result<Interface, OsVifError> {
     let Some(p) = prof else {
+        if vif.get("port_profile").is_some() {
+            // VIFPortProfileBase: present, but no profile (nova raises on it too).
+            return Err(vif.err(
+                OsVifErrorKind::Unsupported,
+                "port_profile",
+                "VIFPortProfileBase carries no interface_id: VIFOpenVSwitch takes \
+                 VIFPortProfileOpenVSwitch (nova refuses the base profile here as well)",
+            ));
+        }
         return Err(vif.missing(
             "port_profile",
             "a VIFPortProfileOpenVSwitch with the neutron port's interface_id (os-vif's ovs \
              plugin refuses the VIF without it too)",
         ));
     };
+    if p.obj.bool_opt("create_tap")? == Some(true) {
+        // nova: os-vif creates the tap (multi-queue when asked), libvirt opens it as it is.
+        let mut i = ethernet(
+            vif,
+            net,
+            "create_tap is set: os-vif creates the tap under this name and libvirt opens it",
+        )?;
+        if let Some(t) = i.target.as_mut() {
+            t.managed = Some(false);
+        }
+        if p.obj.bool_opt("multiqueue")? == Some(true)
+            && frontend.is_virtio()
+            && frontend.queues.is_none()
+        {
+            return Err(p.obj.err(
+                OsVifErrorKind::Missing,
+                "multiqueue",
+                "multiqueue is set: os-vif creates a multi-queue tap, and the guest's queue \
+                 count is not in the object (nova uses the flavor's vcpus); give \
+                 Options::frontend.queues (--queues N)",
+            ));
+        }
+        return Ok(i);
+    }
     if p.obj.bool_opt("create_port")? == Some(true) {
         // nova: "if delegating creation to os-vif, create an ethernet-type VIF".
         return ethernet(
@@ -1055,6 +1637,16 @@ fn pci_field(vif: &Obj<'_>, field: &str, s: &str) -> Result<PciAddress, OsVifErr
     }
 }
 
+fn one_tag(id: VlanTag) -> Vlan {
+    Vlan {
+        trunk: None,
+        tags: smallvec::smallvec![VlanTagSpec {
+            id,
+            native_mode: None,
+        }],
+    }
+}
+
 fn direct(
     vif: &Obj<'_>,
     net: &Net,
@@ -1113,16 +1705,6 @@ fn direct(
     Ok(i)
 }
 
-fn one_tag(id: VlanTag) -> Vlan {
-    Vlan {
-        trunk: None,
-        tags: smallvec::smallvec![VlanTagSpec {
-            id,
-            native_mode: None,
-        }],
-    }
-}
-
 fn vhostuser(vif: &Obj<'_>, net: &Net) -> Result<Interface, OsVifError> {
     let path = vif.str_req("path", "the vhost-user unix socket")?;
     let mode = match vif.str_req("mode", "client or server (qemu's side of the socket)")? {
@@ -1149,7 +1731,12 @@ fn vhostuser(vif: &Obj<'_>, net: &Net) -> Result<Interface, OsVifError> {
     Ok(i)
 }
 
-fn hostdev(vif: &Obj<'_>, net: &Net, prof: Option<&Profile<'_>>) -> Result<Interface, OsVifError> {
+fn hostdev(
+    vif: &Obj<'_>,
+    net: &Net,
+    prof: Option<&Profile<'_>>,
+    opts: &Options<'_>,
+) -> Result<Interface, OsVifError> {
     match vif.str_req(
         "dev_type",
         "ethernet (an <interface type='hostdev'>) or generic",
@@ -1173,6 +1760,13 @@ fn hostdev(vif: &Obj<'_>, net: &Net, prof: Option<&Profile<'_>>) -> Result<Inter
     }
     let addr = vif.str_req("dev_address", "the pci address of the VF")?;
     let address = pci_field(vif, "dev_address", addr)?;
+    if let Some(p) = prof.filter(|p| p.kind.is_ovs()) {
+        // Checked for type, not written: os-vif plugs the representor into OVS.
+        p.obj.str_opt("interface_id")?;
+    }
+    if opts.vnic_type == VnicType::Vdpa {
+        return vdpa(vif, &address, prof, opts);
+    }
     let mut i = Interface::new(InterfaceKind::Hostdev(HostdevSource { address }));
     i.managed = Some(true);
     i.virtualport = match prof {
@@ -1180,17 +1774,107 @@ fn hostdev(vif: &Obj<'_>, net: &Net, prof: Option<&Profile<'_>>) -> Result<Inter
         _ => None,
     };
     // Without a profile nothing but libvirt can tag the VF; with an OVS representor, OVS tags
-    // (a <vlan> on the VF would tag twice), and an 802.1Qbh switch applies its own.
+    // (a <vlan> on the VF would tag twice), and libvirt refuses a <vlan> beside an 802.1Qbh
+    // port when the guest starts.
     if prof.is_none() {
         i.vlan = net.vlan.map(one_tag);
-    }
-    if let Some(p) = prof.filter(|p| p.kind.is_ovs()) {
-        // Checked for type, not written: os-vif plugs the representor into OVS.
-        p.obj.str_opt("interface_id")?;
     }
     // No <model> (the guest sees the VF itself) and no <mtu> (the qemu driver refuses it on
     // hostdev; the VF takes the PF's).
     Ok(i)
+}
+
+/// A `VIFHostDevice` of a port with vnic type `vdpa`: the VF's vhost-vdpa character device.
+fn vdpa(
+    vif: &Obj<'_>,
+    address: &PciAddress,
+    prof: Option<&Profile<'_>>,
+    opts: &Options<'_>,
+) -> Result<Interface, OsVifError> {
+    if let Some(p) = prof.filter(|p| !p.kind.is_ovs()) {
+        return Err(vif.err(
+            OsVifErrorKind::Unsupported,
+            "port_profile",
+            format!(
+                "{} on a vdpa port: libvirt takes no <virtualport> on type='vdpa' (nova plugs \
+                 vDPA ports through an OVS representor)",
+                p.obj.class
+            ),
+        ));
+    }
+    let Some(dev) = opts.vdpa_device.and_then(|f| f(address)) else {
+        return Err(vif.err(
+            OsVifErrorKind::Missing,
+            "dev_address",
+            format!(
+                "no vDPA device found for dev_address {address}: a vdpa interface names its \
+                 /dev/vhost-vdpa-N (Options::vdpa_device; the cli reads \
+                 /sys/bus/pci/devices/{address}/vdpa*/ or takes --vdpa-device \
+                 {address}=/dev/vhost-vdpa-N)"
+            ),
+        ));
+    };
+    if !dev.starts_with('/') {
+        return Err(vif.err(
+            OsVifErrorKind::Value,
+            "dev_address",
+            format!("vDPA device '{dev}' for {address}: expected an absolute path"),
+        ));
+    }
+    let mut i = Interface::new(InterfaceKind::Vdpa(VdpaSource { dev: dev.into() }));
+    // The qemu driver takes virtio only on vdpa; no <mtu> (refused there) and no <vlan>.
+    i.model = Some("virtio".into());
+    Ok(i)
+}
+
+/// What a host's sysfs says about a PCI function, for [`Options::pci_netdev`] and
+/// [`Options::vdpa_device`] (the one part of this module that reads files; `root` is `/sys` on a
+/// host, another directory in tests).
+pub mod sysfs {
+    use std::path::Path;
+
+    use crate::model::ids::PciAddress;
+
+    /// Entries of `dir` whose names start with `prefix`, sorted.
+    fn entries(dir: &Path, prefix: &str) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.starts_with(prefix))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The network device the kernel bound on a PCI function: the first entry of
+    /// `ROOT/bus/pci/devices/ADDR/net/`.
+    pub fn netdev(root: &Path, pci: &PciAddress) -> Option<String> {
+        let dir = root
+            .join("bus/pci/devices")
+            .join(pci.to_string())
+            .join("net");
+        entries(&dir, "").into_iter().next()
+    }
+
+    /// The vhost-vdpa character device of a VF's vDPA device:
+    /// `ROOT/bus/pci/devices/ADDR/vdpaM/vhost-vdpa-N` → `/dev/vhost-vdpa-N` (the device the
+    /// kernel's vhost_vdpa driver makes for the vdpa bus device the VF's driver created).
+    /// `None` when there is none, or more than one.
+    pub fn vdpa_device(root: &Path, pci: &PciAddress) -> Option<String> {
+        let dev = root.join("bus/pci/devices").join(pci.to_string());
+        let mut found: Vec<String> = entries(&dev, "vdpa")
+            .into_iter()
+            .flat_map(|v| entries(&dev.join(v), "vhost-vdpa-"))
+            .collect();
+        found.dedup();
+        match found.as_slice() {
+            [one] => Some(format!("/dev/{one}")),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1230,8 +1914,8 @@ mod tests {
 
     #[test]
     fn roles() {
-        for (name, _, _) in KNOWN_VERSIONS {
-            assert!(Role::of(name).is_some(), "{name}");
+        for k in KNOWN_CLASSES {
+            assert!(Role::of(k.name).is_some(), "{}", k.name);
         }
         assert_eq!(Role::of("VIFPortProfileFPTap"), Some(Role::PortProfile));
         assert_eq!(Role::of("VIFDirect"), Some(Role::Vif));
