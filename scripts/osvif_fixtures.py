@@ -8,7 +8,7 @@ output is the same on every run.
 For every case:
   NAME.json       obj_to_primitive() of the VIF, exactly as os-vif writes it
   NAME.nova.xml   LibvirtGenericVIFDriver's <interface> for it (absent when nova raised)
-and manifest.json lists each case with the nova settings it was rendered with (virt type,
+and manifest.json lists os-vif's classes (version and fields), then each case with the nova settings it was rendered with (virt type,
 vnic type, flavor, image properties, [libvirt] options), the host facts both sides are given
 (the network device or vDPA device on a PCI address), and nova's exception when it raised.
 """
@@ -425,9 +425,16 @@ def main():
     cases = [(n, o, s, p) for n, o, s, p in os_vif_cases()]
     for name, nvif, s in nova_cases():
         cases.append((name, os_vif_util.nova_to_osvif_vif(nvif), s, None))
+    registry = ovo_base.VersionedObjectRegistry.obj_classes()
+    classes = {
+        name: {"version": cls[0].VERSION, "fields": sorted(cls[0].fields)}
+        for name, cls in sorted(registry.items())
+        if cls[0].OBJ_PROJECT_NAMESPACE == "os_vif"
+    }
     manifest = {
         "generator": "scripts/osvif-fixtures",
         "versions": versions(),
+        "classes": classes,
         "host": HOST,
         "cases": [],
     }

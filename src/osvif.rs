@@ -23,7 +23,7 @@
 //!     "port_profile": {
 //!       "versioned_object.name": "VIFPortProfileOpenVSwitch",
 //!       "versioned_object.namespace": "os_vif",
-//!       "versioned_object.version": "1.3",
+//!       "versioned_object.version": "1.4",
 //!       "versioned_object.data": {"interface_id": "5d2a91c0-3b4e-4f7a-9c1d-2e3f4a5b6c7d"}
 //!     }
 //!   }
@@ -34,11 +34,15 @@
 //! assert!(xml.starts_with("<interface type='bridge'>"));
 //! assert!(xml.contains("<parameters interfaceid='5d2a91c0-3b4e-4f7a-9c1d-2e3f4a5b6c7d'/>"));
 //!
-//! // A newer profile version than this crate knows is refused, naming the class and field.
-//! let err = vifxml::osvif::from_json(&json.replace("\"1.3\"", "\"1.4\"")).unwrap_err();
+//! // A newer profile version is read while the fields it adds hold their defaults, and
+//! // refused, naming the class and the fields, when one holds a value.
+//! let newer = json.replace("\"1.4\"", "\"1.5\"");
+//! assert!(vifxml::osvif::from_json(&newer.replace("{\"interface_id\"", "{\"f\": false, \"interface_id\"")).is_ok());
+//! let err = vifxml::osvif::from_json(&newer.replace("{\"interface_id\"", "{\"f\": 1, \"interface_id\"")).unwrap_err();
 //! assert_eq!(err.kind, vifxml::osvif::OsVifErrorKind::Version);
 //! assert_eq!(err.class, "VIFPortProfileOpenVSwitch");
 //! assert_eq!(err.path, "port_profile.versioned_object.version");
+//! assert!(err.message.contains("f=1"));
 //! ```
 //!
 //! [os-vif]: https://docs.openstack.org/os-vif/latest/
@@ -906,10 +910,11 @@ fn open<'v>(v: &'v Value, path: &str, role: Role, owner: &str) -> Result<Obj<'v>
                 KEY_VERSION,
                 format!(
                     "version {version} is newer than the newest {class} known here \
-                     ({major}.{minor}) and sets {} not known here: {}; ask the sender for \
-                     obj_to_primitive(target_version='{major}.{minor}') if they can be dropped",
-                    if set.len() == 1 { "a field" } else { "fields" },
-                    set.join(", ")
+                     ({major}.{minor}) and sets {}, not known here: refused rather than \
+                     dropped (the sender's obj_to_primitive(target_version='{major}.{minor}') \
+                     would drop {})",
+                    set.join(", "),
+                    if set.len() == 1 { "it" } else { "them" }
                 ),
             ));
         }
@@ -1883,13 +1888,37 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert!(check_version("X", "1.0", 1, 3).is_ok());
-        assert!(check_version("X", "1.3", 1, 3).is_ok());
-        assert!(check_version("X", "1.4", 1, 3).is_err());
+        assert_eq!(check_version("X", "1.0", 1, 3), Ok(false));
+        assert_eq!(check_version("X", "1.3", 1, 3), Ok(false));
+        // A newer minor: read when its extra fields hold their defaults (checked by open()).
+        assert_eq!(check_version("X", "1.4", 1, 3), Ok(true));
         assert!(check_version("X", "2.0", 1, 3).is_err());
         assert!(check_version("X", "0.9", 1, 3).is_err());
         for bad in ["1", "1.", ".1", "1.0.0", "v1.0", "1.x", "", "99999999999.0"] {
             assert!(check_version("X", bad, 1, 3).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn defaults_of_fields_added_later() {
+        assert!(is_default(&Value::Null) && is_default(&Value::Bool(false)));
+        for v in [
+            Value::Bool(true),
+            0.into(),
+            "".into(),
+            serde_json::json!([]),
+        ] {
+            assert!(!is_default(&v), "{v}");
+        }
+    }
+
+    #[test]
+    fn known_classes_list_each_field_once() {
+        for k in KNOWN_CLASSES {
+            let mut f = k.fields.to_vec();
+            f.sort_unstable();
+            f.dedup();
+            assert_eq!(f.len(), k.fields.len(), "{}", k.name);
         }
     }
 
