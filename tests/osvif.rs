@@ -1,4 +1,5 @@
-//! os-vif VIF objects → interfaces: every fixture in `fixtures/osvif/` renders to its snapshot,
+//! os-vif VIF objects → interfaces: every fixture in `fixtures/osvif/real/` (made by the real
+//! os-vif, see `tests/osvif_nova.rs`) renders to its snapshot,
 //! validates without errors, reads back, and passes libvirt's schema; every refused combination,
 //! unknown class, wrong namespace, newer version, missing field and wrong JSON type is refused
 //! with the class, the field path and a message; the `from-osvif` command follows `render`'s
@@ -1055,4 +1056,435 @@ fn cli_io_error_is_exit_2() {
         "{}",
         err(&o)
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// nova's frontend settings, vnic types and what os-vif 1.4 profiles add.
+
+fn with_options(name: &str, opts: &Options<'_>) -> Result<Interface, OsVifError> {
+    osvif::from_value_with(&value(name), opts).map(|mut v| v.remove(0))
+}
+
+fn tuned() -> osvif::Frontend {
+    osvif::Frontend {
+        queues: Some(4),
+        rx_queue_size: Some(512),
+        tx_queue_size: Some(1024),
+        packed: true,
+        bandwidth: osvif::bandwidth_from_extra_specs([("quota:vif_outbound_average", "100")])
+            .expect("spec"),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn frontend_settings_go_where_nova_and_libvirt_take_them() {
+    let vdpa = |_: &PciAddress| Some("/dev/vhost-vdpa-3".to_owned());
+    // (fixture, vnic type, expected <driver>, bandwidth written)
+    let table: &[(&str, &str, &str, bool)] = &[
+        (
+            "generic-tap",
+            "normal",
+            "<driver name='vhost' queues='4' rx_queue_size='512' packed='on'/>",
+            true,
+        ),
+        (
+            "bridge-linuxbridge",
+            "normal",
+            "<driver name='vhost' queues='4' rx_queue_size='512' packed='on'/>",
+            true,
+        ),
+        (
+            "ovs-bridge",
+            "normal",
+            "<driver name='vhost' queues='4' rx_queue_size='512' packed='on'/>",
+            true,
+        ),
+        (
+            "ovs-create-tap",
+            "normal",
+            "<driver name='vhost' queues='4' rx_queue_size='512' packed='on'/>",
+            true,
+        ),
+        (
+            "direct-vepa-qbg",
+            "macvtap",
+            "<driver name='vhost' queues='4' rx_queue_size='512' packed='on'/>",
+            true,
+        ),
+        (
+            "vhostuser-ovs-dpdk",
+            "normal",
+            "<driver queues='4' rx_queue_size='512' tx_queue_size='1024' packed='on'/>",
+            false,
+        ),
+        (
+            "hostdev-vdpa",
+            "vdpa",
+            "<driver rx_queue_size='512' tx_queue_size='1024' packed='on'/>",
+            false,
+        ),
+        ("hostdev-sriov", "direct", "", false),
+    ];
+    for (name, vnic, driver, bandwidth) in table {
+        let opts = Options {
+            pci_netdev: Some(&netdevs),
+            vdpa_device: Some(&vdpa),
+            vnic_type: vnic.parse().expect("vnic type"),
+            frontend: tuned(),
+        };
+        let i = with_options(name, &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let x = xml::render_interface(&i);
+        if driver.is_empty() {
+            assert!(!x.contains("<driver"), "{name}: {x}");
+        } else {
+            assert!(x.contains(driver), "{name}: {x}");
+        }
+        assert_eq!(x.contains("<bandwidth>"), *bandwidth, "{name}: {x}");
+        let errors: Vec<_> = vifxml::validate::validate(&i)
+            .into_iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+    // qemu (TCG): nova's userspace backend on every virtio NIC, queues or not.
+    let opts = Options {
+        frontend: osvif::Frontend {
+            virt_type: osvif::VirtType::Qemu,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let x = xml::render_interface(&with_options("generic-tap", &opts).expect("converts"));
+    assert!(x.contains("<driver name='qemu'/>"), "{x}");
+    // A non-virtio model: the virtio settings do not apply (nova skips them too).
+    let opts = Options {
+        frontend: osvif::Frontend {
+            model: Some("e1000e".into()),
+            ..tuned()
+        },
+        ..Default::default()
+    };
+    let x = xml::render_interface(&with_options("generic-tap", &opts).expect("converts"));
+    assert!(
+        x.contains("<model type='e1000e'/>") && !x.contains("<driver"),
+        "{x}"
+    );
+    // No settings: no <driver> anywhere.
+    let x = xml::render_interface(&with_options("ovs-bridge", &Options::default()).expect("ok"));
+    assert!(!x.contains("<driver"), "{x}");
+}
+
+#[test]
+fn create_tap_and_multiqueue() {
+    // create_tap: os-vif makes the tap, libvirt opens it unmanaged.
+    let x = xml::render_interface(&convert_one("t", &value("ovs-create-tap")));
+    assert!(x.starts_with("<interface type='ethernet'>"), "{x}");
+    assert!(
+        x.contains("<target dev='tap5d2a91c0-3b' managed='no'/>"),
+        "{x}"
+    );
+    assert!(!x.contains("<virtualport"), "{x}");
+    // A multi-queue tap needs the guest's queue count.
+    let e = convert(&value("ovs-create-tap-multiqueue")).expect_err("no queues");
+    assert_eq!(
+        (e.kind, e.path.as_str()),
+        (OsVifErrorKind::Missing, "port_profile.multiqueue")
+    );
+    assert!(e.message.contains("--queues"), "{e}");
+    let opts = Options {
+        frontend: osvif::Frontend {
+            queues: Some(2),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let x = xml::render_interface(&with_options("ovs-create-tap-multiqueue", &opts).expect("ok"));
+    assert!(x.contains("<driver name='vhost' queues='2'/>"), "{x}");
+    // os-vif's ovs plugin creates taps for VIFOpenVSwitch only.
+    for (name, ptr) in [
+        ("bridge-ovs-hybrid", pp("create_tap")),
+        ("vhostuser-ovs-dpdk", pp("create_tap")),
+        ("hostdev-ovs-representor", pp("create_tap")),
+    ] {
+        let mut v = value(name);
+        edit(&mut v, &ptr, Some(json!(true)));
+        let e = convert(&v).expect_err("create_tap elsewhere");
+        assert_eq!(
+            (e.kind, e.path.as_str()),
+            (OsVifErrorKind::Unsupported, "port_profile.create_tap"),
+            "{name}: {e}"
+        );
+    }
+    // Off, or absent (profiles before 1.4), it changes nothing.
+    let mut v = value("ovs-create-port");
+    edit(&mut v, &pp("create_tap"), None);
+    edit(&mut v, &pp("multiqueue"), Some(json!(true)));
+    let x = xml::render_interface(&convert_one("p", &v));
+    assert!(x.contains("<target dev='tap5d2a91c0-3b'/>"), "{x}");
+}
+
+#[test]
+fn vdpa_ports() {
+    let found = |_: &PciAddress| Some("/dev/vhost-vdpa-3".to_owned());
+    let opts = Options {
+        vdpa_device: Some(&found),
+        vnic_type: osvif::VnicType::Vdpa,
+        ..Default::default()
+    };
+    let i = with_options("hostdev-vdpa", &opts).expect("vdpa converts");
+    let x = xml::render_interface(&i);
+    assert!(x.starts_with("<interface type='vdpa'>"), "{x}");
+    assert!(x.contains("<source dev='/dev/vhost-vdpa-3'/>"), "{x}");
+    assert!(!x.contains("<mtu") && !x.contains("<vlan"), "{x}");
+    // No device for the VF: refused, saying how to name it.
+    let opts = Options {
+        vnic_type: osvif::VnicType::Vdpa,
+        ..Default::default()
+    };
+    let e = with_options("hostdev-vdpa", &opts).expect_err("no vdpa device");
+    assert_eq!(
+        (e.kind, e.path.as_str()),
+        (OsVifErrorKind::Missing, "dev_address")
+    );
+    assert!(e.message.contains("--vdpa-device"), "{e}");
+    // An 802.1Qbh port cannot be a vdpa interface.
+    let opts = Options {
+        vdpa_device: Some(&found),
+        vnic_type: osvif::VnicType::Vdpa,
+        ..Default::default()
+    };
+    let e = with_options("hostdev-qbh", &opts).expect_err("qbh on vdpa");
+    assert_eq!(
+        (e.kind, e.path.as_str()),
+        (OsVifErrorKind::Unsupported, "port_profile")
+    );
+    // A relative path from the resolver is refused, not written.
+    let relative = |_: &PciAddress| Some("vhost-vdpa-3".to_owned());
+    let opts = Options {
+        vdpa_device: Some(&relative),
+        vnic_type: osvif::VnicType::Vdpa,
+        ..Default::default()
+    };
+    assert_eq!(
+        with_options("hostdev-vdpa", &opts)
+            .expect_err("relative")
+            .kind,
+        OsVifErrorKind::Value
+    );
+}
+
+#[test]
+fn options_are_checked() {
+    for (f, field) in [
+        (
+            osvif::Frontend {
+                queues: Some(0),
+                ..Default::default()
+            },
+            "options.queues",
+        ),
+        (
+            osvif::Frontend {
+                rx_queue_size: Some(128),
+                ..Default::default()
+            },
+            "options.rx_queue_size",
+        ),
+        (
+            osvif::Frontend {
+                tx_queue_size: Some(2048),
+                ..Default::default()
+            },
+            "options.tx_queue_size",
+        ),
+        (
+            osvif::Frontend {
+                model: Some("".into()),
+                ..Default::default()
+            },
+            "options.model",
+        ),
+    ] {
+        let opts = Options {
+            frontend: f,
+            ..Default::default()
+        };
+        let e = with_options("generic-tap", &opts).expect_err(field);
+        assert_eq!(
+            (e.kind, e.path.as_str()),
+            (OsVifErrorKind::Option, field),
+            "{e}"
+        );
+    }
+    for (key, value) in [
+        ("quota:vif_inbound_avrage", "10"),
+        ("quota:vif_inbound_average", "-1"),
+        ("quota:vif_inbound_average", "ten"),
+        ("quota:vif_outbound_peak", "99999999999999999999999"),
+    ] {
+        let e = osvif::bandwidth_from_extra_specs([(key, value)]).expect_err(key);
+        assert_eq!(e.kind, OsVifErrorKind::Option, "{e}");
+        assert_eq!(e.path, format!("extra_specs.{key}"));
+    }
+    // Other specs are skipped, as nova skips them.
+    let none = osvif::bandwidth_from_extra_specs([
+        ("quota:cpu_shares", "1024"),
+        ("hw:vif_multiqueue_enabled", "true"),
+    ])
+    .expect("skipped");
+    assert!(none.is_none());
+    for bad in ["Direct", "vDPA", ""] {
+        assert!(bad.parse::<osvif::VnicType>().is_err(), "{bad}");
+    }
+    for (v, name) in osvif::VnicType::ALL {
+        assert_eq!(name.parse::<osvif::VnicType>(), Ok(v));
+    }
+}
+
+#[test]
+fn sysfs_lookups() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let pf = root.path().join("bus/pci/devices/0000:81:00.0/net/ens1f0");
+    let vf = root
+        .path()
+        .join("bus/pci/devices/0000:81:10.2/vdpa0/vhost-vdpa-3");
+    let two = root.path().join("bus/pci/devices/0000:81:10.4");
+    for d in [
+        &pf,
+        &vf,
+        &two.join("vdpa1/vhost-vdpa-5"),
+        &two.join("vdpa2/vhost-vdpa-6"),
+    ] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    let addr = |s: &str| osvif::parse_pci_address(s).expect("pci");
+    assert_eq!(
+        osvif::sysfs::netdev(root.path(), &addr("0000:81:00.0")).as_deref(),
+        Some("ens1f0")
+    );
+    assert_eq!(
+        osvif::sysfs::vdpa_device(root.path(), &addr("0000:81:10.2")).as_deref(),
+        Some("/dev/vhost-vdpa-3")
+    );
+    // None, or two (which one would be a guess).
+    assert_eq!(
+        osvif::sysfs::vdpa_device(root.path(), &addr("0000:81:00.0")),
+        None
+    );
+    assert_eq!(
+        osvif::sysfs::vdpa_device(root.path(), &addr("0000:81:10.4")),
+        None
+    );
+    assert_eq!(
+        osvif::sysfs::netdev(root.path(), &addr("0000:81:10.2")),
+        None
+    );
+
+    // The command line reads the same tree.
+    let root_arg = root.path().to_string_lossy().into_owned();
+    let o = run(
+        &[
+            "from-osvif",
+            "--vnic-type",
+            "vdpa",
+            "--sysfs-root",
+            &root_arg,
+            &fixture_path("hostdev-vdpa"),
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(
+        out(&o).contains("<source dev='/dev/vhost-vdpa-3'/>"),
+        "{}",
+        out(&o)
+    );
+    let o = run(
+        &[
+            "from-osvif",
+            "--sysfs-root",
+            &root_arg,
+            &fixture_path("direct-vepa-qbg"),
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    assert!(
+        out(&o).contains("<source dev='ens1f0' mode='vepa'/>"),
+        "{}",
+        out(&o)
+    );
+    // --vdpa-device wins over sysfs.
+    let o = run(
+        &[
+            "from-osvif",
+            "--vnic-type=vdpa",
+            "--sysfs-root",
+            &root_arg,
+            "--vdpa-device",
+            "0000:81:10.2=/dev/vhost-vdpa-9",
+            &fixture_path("hostdev-vdpa"),
+        ],
+        None,
+    );
+    assert!(out(&o).contains("/dev/vhost-vdpa-9"), "{}", err(&o));
+}
+
+#[test]
+fn cli_frontend_options() {
+    let o = run(
+        &[
+            "from-osvif",
+            "--queues",
+            "4",
+            "--rx-queue-size",
+            "512",
+            "--packed",
+            "--extra-spec",
+            "quota:vif_inbound_average=1024",
+            "--extra-spec",
+            "hw:cpu_policy=dedicated",
+            &fixture_path("ovs-create-tap-multiqueue"),
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let x = out(&o);
+    assert!(
+        x.contains("<driver name='vhost' queues='4' rx_queue_size='512' packed='on'/>"),
+        "{x}"
+    );
+    assert!(x.contains("<inbound average='1024'/>"), "{x}");
+    // Bad options are usage errors (exit 2), nothing printed.
+    for args in [
+        &["--rx-queue-size", "300"][..],
+        &["--queues", "0"],
+        &["--queues", "many"],
+        &["--extra-spec", "quota:vif_inbound_average"],
+        &["--extra-spec", "quota:vif_inbound_averag=5"],
+        &["--vnic-type", "sriov"],
+        &["--virt-type", "xen"],
+        &["--vdpa-device", "0000:81:10.2"],
+    ] {
+        let mut all = vec!["from-osvif"];
+        all.extend_from_slice(args);
+        let f = fixture_path("generic-tap");
+        all.push(&f);
+        let o = run(&all, None);
+        assert_eq!(code(&o), 2, "{args:?}: {}", err(&o));
+        assert_eq!(out(&o), "", "{args:?}");
+    }
+    // A refusal that names a libvirt rule (peak without average) exits 1.
+    let o = run(
+        &[
+            "from-osvif",
+            "--extra-spec",
+            "quota:vif_inbound_peak=10",
+            &fixture_path("ovs-bridge"),
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", err(&o));
+    assert!(err(&o).contains("bandwidth.rate-required"), "{}", err(&o));
 }

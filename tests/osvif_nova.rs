@@ -7,6 +7,7 @@
 //! - it validates without errors, and libvirt defines it (`test:///default` and the QEMU driver
 //!   in-process), also where nova raises;
 //! - where vifxml refuses, nova refuses too ([`REFUSED`] names class and field).
+//!
 //! A last test regenerates the fixtures with the real libraries and fails on any difference.
 
 use std::collections::{BTreeMap, BTreeSet};
