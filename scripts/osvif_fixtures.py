@@ -279,6 +279,22 @@ def os_vif_cases():
         MQ,
     )
     add("ovs-create-tap-profile-1.3", tap, KVM, backported(tap, profile="1.3"))
+    # What nova renders for a multi-queue tap of a 1-vCPU flavor (queues='1'), and for a
+    # single-queue tap in a multiqueue flavor: libvirt opens the tap the other way round.
+    add(
+        "ovs-create-tap-multiqueue-1vcpu",
+        base(V.VIFOpenVSwitch, network(),
+             ovs_profile(create_port=True, create_tap=True, multiqueue=True),
+             vif_name=TAP, bridge_name="br-int"),
+        settings(vcpus=1, extra_specs={"hw:vif_multiqueue_enabled": "true"}),
+    )
+    add(
+        "ovs-create-tap-single-queue",
+        base(V.VIFOpenVSwitch, network(),
+             ovs_profile(create_port=True, create_tap=True, multiqueue=False),
+             vif_name=TAP, bridge_name="br-int"),
+        MQ,
+    )
     add(
         "ovs-base-profile",
         base(V.VIFOpenVSwitch, network(), V.VIFPortProfileBase(), vif_name=TAP,

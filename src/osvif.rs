@@ -1472,6 +1472,53 @@ fn target(vif: &Obj<'_>, name: Option<&str>) -> Result<Option<Target>, OsVifErro
     }
 }
 
+/// The queues of a tap os-vif creates (`create_tap`) must match the way it creates it: libvirt
+/// opens an existing tap multi-queue exactly when it has two queues or more, and the kernel
+/// refuses the other combination, so the guest fails to start ("Unable to create tap device
+/// ...: Invalid argument"; seen on libvirt 9.0 with QEMU under TCG, `tests/osvif_start.rs`).
+/// `multiqueue` absent (what nova's `get_config` holds: nova sets it on the object it plugs,
+/// not on the one it renders) says nothing, and any queue count is taken.
+fn tap_queues(p: &Obj<'_>, frontend: &Frontend) -> Result<(), OsVifError> {
+    let queues = frontend.queues.filter(|_| frontend.is_virtio());
+    match (p.bool_opt("multiqueue")?, queues) {
+        (Some(true), None) if !frontend.is_virtio() => Err(p.err(
+            OsVifErrorKind::Value,
+            "multiqueue",
+            "multiqueue is set and the model is not virtio: os-vif creates a multi-queue tap, \
+             which only a virtio NIC with two queues or more opens; the guest would fail to \
+             start (Unable to create tap device: Invalid argument)",
+        )),
+        (Some(true), None) => Err(p.err(
+            OsVifErrorKind::Missing,
+            "multiqueue",
+            "multiqueue is set: os-vif creates a multi-queue tap, and the guest's queue count \
+             is not in the object (nova uses the flavor's vcpus); give \
+             Options::frontend.queues (--queues N, at least 2)",
+        )),
+        (Some(true), Some(q)) if q < 2 => Err(p.err(
+            OsVifErrorKind::Value,
+            "multiqueue",
+            format!(
+                "multiqueue is set and the guest has {q} queue: os-vif creates a multi-queue \
+                 tap, which libvirt opens single-queue below two queues, and the guest fails to \
+                 start (Unable to create tap device: Invalid argument); give --queues 2 or more, \
+                 or clear multiqueue"
+            ),
+        )),
+        (Some(false), Some(q)) if q >= 2 => Err(p.err(
+            OsVifErrorKind::Value,
+            "multiqueue",
+            format!(
+                "multiqueue is false and {q} queues are asked: os-vif creates a single-queue \
+                 tap, which libvirt cannot open with {q} queues, and the guest fails to start \
+                 (Unable to create tap device: Invalid argument); set multiqueue or give \
+                 --queues 1"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A tap device named `vif_name` (`type='ethernet'`): VIFGeneric, and VIFOpenVSwitch whose
 /// plugin creates the OVS port (`create_port`) or the tap itself (`create_tap`, then
 /// `managed='no'`).
@@ -1555,18 +1602,7 @@ fn openvswitch(
         if let Some(t) = i.target.as_mut() {
             t.managed = Some(false);
         }
-        if p.obj.bool_opt("multiqueue")? == Some(true)
-            && frontend.is_virtio()
-            && frontend.queues.is_none()
-        {
-            return Err(p.obj.err(
-                OsVifErrorKind::Missing,
-                "multiqueue",
-                "multiqueue is set: os-vif creates a multi-queue tap, and the guest's queue \
-                 count is not in the object (nova uses the flavor's vcpus); give \
-                 Options::frontend.queues (--queues N)",
-            ));
-        }
+        tap_queues(&p.obj, frontend)?;
         return Ok(i);
     }
     if p.obj.bool_opt("create_port")? == Some(true) {

@@ -239,6 +239,12 @@ const REFUSED_BY_DEFAULT: &[(&str, OsVifErrorKind, &str, &str)] = &[
         "port_profile",
     ),
     (
+        "ovs-create-tap-multiqueue-1vcpu",
+        OsVifErrorKind::Missing,
+        "VIFPortProfileOpenVSwitch",
+        "port_profile.multiqueue",
+    ),
+    (
         "ovs-create-tap-multiqueue",
         OsVifErrorKind::Missing,
         "VIFPortProfileOpenVSwitch",
