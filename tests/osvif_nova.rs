@@ -560,3 +560,88 @@ fn committed_fixtures_are_what_the_real_libraries_write() {
          {differ:?}"
     );
 }
+
+/// `vifxml from-osvif` with nova's settings as options: the refused cases exit 1 naming class
+/// and field; the others print what the library renders.
+#[test]
+fn cli_agrees_with_the_library_on_every_case() {
+    let m = manifest();
+    let all = outcomes();
+    for (case, o) in m.cases.iter().zip(&all) {
+        let s = &case.nova;
+        let mut args: Vec<String> = vec![
+            "from-osvif".into(),
+            "--vnic-type".into(),
+            s.vnic_type.clone(),
+            "--virt-type".into(),
+            s.virt_type.clone(),
+        ];
+        let mq = s
+            .extra_specs
+            .get("hw:vif_multiqueue_enabled")
+            .map(String::as_str);
+        if let Some(v) = s
+            .vcpus
+            .filter(|v| s.virt_type == "kvm" && *v >= 2 && mq == Some("true"))
+        {
+            args.extend(["--queues".into(), v.to_string()]);
+        }
+        for (flag, v) in [
+            ("--rx-queue-size", s.rx_queue_size),
+            ("--tx-queue-size", s.tx_queue_size),
+        ] {
+            if let Some(v) = v {
+                args.extend([flag.into(), v.to_string()]);
+            }
+        }
+        if s.extra_specs
+            .get("hw:virtio_packed_ring")
+            .map(String::as_str)
+            == Some("true")
+        {
+            args.push("--packed".into());
+        }
+        for (k, v) in &s.extra_specs {
+            args.extend(["--extra-spec".into(), format!("{k}={v}")]);
+        }
+        for (pci, dev) in &m.host.pci_netdev {
+            args.extend(["--pci-netdev".into(), format!("{pci}={dev}")]);
+        }
+        for (pci, dev) in &m.host.vdpa_device {
+            args.extend(["--vdpa-device".into(), format!("{pci}={dev}")]);
+        }
+        // No sysfs of this machine in the answer.
+        args.extend(["--sysfs-root".into(), "/nonexistent".into()]);
+        args.push(
+            real_dir()
+                .join(format!("{}.json", case.name))
+                .to_string_lossy()
+                .into_owned(),
+        );
+        let out = Command::new(env!("CARGO_BIN_EXE_vifxml"))
+            .args(&args)
+            .output()
+            .expect("vifxml runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match &o.ours {
+            Ok(i) => {
+                assert_eq!(out.status.code(), Some(0), "{}: {stderr}", case.name);
+                assert_eq!(
+                    String::from_utf8_lossy(&out.stdout),
+                    vifxml::xml::render_interface(i),
+                    "{}",
+                    case.name
+                );
+            }
+            Err(e) => {
+                assert_eq!(out.status.code(), Some(1), "{}: {stderr}", case.name);
+                assert!(
+                    stderr.contains(&format!("{} at {}", e.class, e.path)),
+                    "{}: {stderr}",
+                    case.name
+                );
+                assert!(out.stdout.is_empty(), "{}", case.name);
+            }
+        }
+    }
+}
