@@ -15,6 +15,9 @@ use vifxml::model::ids::PciAddress;
 use vifxml::osvif::{self, Options, OsVifError, OsVifErrorKind};
 use vifxml::{xml, Interface};
 
+mod osvif_common;
+use osvif_common::{Refusal, ALWAYS_REFUSED, MULTIQUEUE_WITHOUT_QUEUES};
+
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
@@ -173,103 +176,27 @@ fn fixtures_render_to_snapshots_validate_and_round_trip() {
     }
 }
 
-/// Every os-vif class and profile this crate knows appears in a fixture (rendered or refused).
-#[test]
-fn fixtures_cover_every_class_and_profile() {
-    fn names(v: &Value, out: &mut Vec<String>) {
-        match v {
-            Value::Object(m) => {
-                if let Some(Value::String(n)) = m.get("versioned_object.name") {
-                    out.push(n.clone());
-                }
-                m.values().for_each(|x| names(x, out));
-            }
-            Value::Array(a) => a.iter().for_each(|x| names(x, out)),
-            _ => {}
-        }
-    }
-    let mut seen = Vec::new();
-    for p in files("") {
-        let v: Value =
-            serde_json::from_str(&std::fs::read_to_string(&p).expect("readable")).expect("json");
-        names(&v, &mut seen);
-    }
-    for k in osvif::KNOWN_CLASSES {
-        assert!(
-            seen.iter().any(|s| s == k.name),
-            "no fixture has {}",
-            k.name
-        );
-        assert_eq!(k.major, 1, "{}: os-vif classes are all at major 1", k.name);
-        assert!(k.minor <= 4, "{}", k.name);
-    }
-}
-
 /// The real fixtures refused with the default options (the fixtures converted only with options
 /// are in `tests/osvif_nova.rs`), with the refusal's kind, class and field.
-const REFUSED_BY_DEFAULT: &[(&str, OsVifErrorKind, &str, &str)] = &[
-    (
-        "direct-vepa-qbg-manager-256",
-        OsVifErrorKind::Value,
-        "VIFPortProfile8021Qbg",
-        "port_profile.manager_id",
-    ),
-    (
-        "direct-vepa-qbg-type-id-2-24",
-        OsVifErrorKind::Value,
-        "VIFPortProfile8021Qbg",
-        "port_profile.type_id",
-    ),
-    (
-        "hostdev-generic",
-        OsVifErrorKind::Unsupported,
-        "VIFHostDevice",
-        "dev_type",
-    ),
-    (
-        "nested-dpdk",
-        OsVifErrorKind::Unsupported,
-        "VIFNestedDPDK",
-        "versioned_object.name",
-    ),
-    (
-        "ovs-base-profile",
-        OsVifErrorKind::Unsupported,
-        "VIFOpenVSwitch",
-        "port_profile",
-    ),
-    (
-        "ovs-create-tap-multiqueue-1vcpu",
-        OsVifErrorKind::Missing,
-        "VIFPortProfileOpenVSwitch",
-        "port_profile.multiqueue",
-    ),
-    (
-        "ovs-create-tap-multiqueue",
-        OsVifErrorKind::Missing,
-        "VIFPortProfileOpenVSwitch",
-        "port_profile.multiqueue",
-    ),
-    (
-        "ovs-qbg-profile",
-        OsVifErrorKind::Unsupported,
-        "VIFOpenVSwitch",
-        "port_profile",
-    ),
-];
+fn refused_with_default_options() -> Vec<Refusal> {
+    let mut v = ALWAYS_REFUSED.to_vec();
+    v.push(MULTIQUEUE_WITHOUT_QUEUES("ovs-create-tap-multiqueue"));
+    v.push(MULTIQUEUE_WITHOUT_QUEUES("ovs-create-tap-multiqueue-1vcpu"));
+    v
+}
 
 fn refused_by_default(name: &str) -> bool {
-    REFUSED_BY_DEFAULT.iter().any(|r| r.0 == name)
+    refused_with_default_options().iter().any(|r| r.0 == name)
 }
 
 #[test]
 fn refused_fixtures_name_the_class_and_field() {
-    for (name, kind, class, field) in REFUSED_BY_DEFAULT {
+    for (name, kind, class, field) in refused_with_default_options() {
         let e = convert(&value(name)).expect_err("refused fixture is refused");
-        assert_eq!(e.kind, *kind, "{name}: {e}");
+        assert_eq!(e.kind, kind, "{name}: {e}");
         assert_eq!(
             (e.class.as_str(), e.path.as_str()),
-            (*class, *field),
+            (class, field),
             "{name}: {e}"
         );
         insta::assert_snapshot!(format!("refused-{name}"), e.to_string());
