@@ -514,7 +514,19 @@ fn committed_fixtures_are_what_the_real_libraries_write() {
     for f in &committed {
         let a = std::fs::read(real_dir().join(f)).expect("readable");
         let b = std::fs::read(out.path().join(f)).expect("readable");
-        if a != b {
+        let same = if f.ends_with(".json") {
+            // `versioned_object.changes` is a Python set written as a list: its order follows
+            // the interpreter's string hashing, not os-vif.
+            let parse = |bytes: &[u8]| {
+                let mut v: Value = serde_json::from_slice(bytes).expect("json");
+                sort_changes(&mut v);
+                v
+            };
+            parse(&a) == parse(&b)
+        } else {
+            a == b
+        };
+        if !same {
             differ.push(f.clone());
         }
     }
@@ -607,5 +619,23 @@ fn cli_agrees_with_the_library_on_every_case() {
                 assert!(out.stdout.is_empty(), "{}", case.name);
             }
         }
+    }
+}
+
+fn sort_changes(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                if k == "versioned_object.changes" {
+                    if let Value::Array(a) = x {
+                        a.sort_by(|p, q| p.to_string().cmp(&q.to_string()));
+                    }
+                } else {
+                    sort_changes(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(sort_changes),
+        _ => {}
     }
 }
