@@ -628,7 +628,7 @@ fn sort_changes(v: &mut Value) {
             for (k, x) in o.iter_mut() {
                 if k == "versioned_object.changes" {
                     if let Value::Array(a) = x {
-                        a.sort_by(|p, q| p.to_string().cmp(&q.to_string()));
+                        a.sort_by_key(|x| x.to_string());
                     }
                 } else {
                     sort_changes(x);
