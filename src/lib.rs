@@ -76,6 +76,7 @@ pub mod schema;
 pub mod spec;
 pub mod validate;
 pub mod xml;
+pub mod xmlchar;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use model::{Interface, InterfaceKind, VirtualPort};

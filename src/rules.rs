@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::diag::Severity;
+use crate::model::ids::IdErrorKind;
 
 /// One rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -134,6 +135,26 @@ pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
+/// The stable rule id under which a refused identifier ([`IdErrorKind`]) is reported.
+pub fn for_id_error(kind: IdErrorKind) -> &'static str {
+    match kind {
+        IdErrorKind::MacSyntax => "mac.syntax",
+        IdErrorKind::MacMulticast => "mac.multicast",
+        IdErrorKind::NumberSyntax => "value.number",
+        IdErrorKind::ManagerIdRange => "virtualport.managerid-range",
+        IdErrorKind::TypeIdRange => "virtualport.typeid-range",
+        IdErrorKind::TypeIdVersionRange => "virtualport.typeidversion-range",
+        IdErrorKind::UuidSyntax => "uuid.syntax",
+        IdErrorKind::ProfileIdLength => "virtualport.profileid-length",
+        IdErrorKind::VlanTagRange => "vlan.tag-range",
+        IdErrorKind::PciDomainRange => "pci.domain-range",
+        IdErrorKind::PciBusRange => "pci.bus-range",
+        IdErrorKind::PciSlotRange => "pci.slot-range",
+        IdErrorKind::PciFunctionRange => "pci.function-range",
+        IdErrorKind::DeviceNameSyntax => "name.syntax",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,7 +194,12 @@ mod tests {
             K::PciFunctionRange,
             K::DeviceNameSyntax,
         ] {
-            assert!(find(k.rule()).is_some(), "{:?} -> {}", k, k.rule());
+            assert!(
+                find(for_id_error(k)).is_some(),
+                "{:?} -> {}",
+                k,
+                for_id_error(k)
+            );
         }
     }
 }

@@ -163,16 +163,6 @@ impl Interface {
         self
     }
 
-    /// Canonical XML (see [`crate::xml::render_interface`]).
-    pub fn to_xml(&self) -> String {
-        crate::xml::render_interface(self)
-    }
-
-    /// Reads one `<interface>` element (see [`crate::xml::parse_interface`]).
-    pub fn from_xml(xml: &str) -> Result<Self, crate::Diagnostics> {
-        crate::xml::parse_interface(xml)
-    }
-
     /// Every validation finding (see [`crate::validate::validate`]).
     pub fn validate(&self) -> Vec<Diagnostic> {
         crate::validate::validate(self)

@@ -18,6 +18,8 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::xmlchar::is_xml_name;
+
 /// Unknown attributes and child nodes of an interface and its known sub-elements.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,12 +88,6 @@ pub struct ExtraNode {
 pub struct RawXml(String);
 
 impl RawXml {
-    /// Checks and wraps a fragment.
-    pub fn new(s: &str) -> Result<Self, String> {
-        crate::xml::check_fragment(s)?;
-        Ok(RawXml(s.to_owned()))
-    }
-
     /// Wraps text that the parser already read as one well-formed node.
     pub(crate) fn from_parsed(s: &str) -> Self {
         RawXml(s.to_owned())
@@ -129,13 +125,6 @@ impl Serialize for RawXml {
     }
 }
 
-impl<'de> Deserialize<'de> for RawXml {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        RawXml::new(&s).map_err(serde::de::Error::custom)
-    }
-}
-
 /// An XML attribute name (`QName`, with an optional prefix).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct XmlName(String);
@@ -154,37 +143,6 @@ impl XmlName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// True for an XML 1.0 name (letters, digits, `_ - . :`, not starting with a digit, `-` or `.`),
-/// including non-ASCII name characters.
-pub fn is_xml_name(s: &str) -> bool {
-    // ASCII names (all of libvirt's) by table: 1 may start a name, 2 may follow.
-    const T: [u8; 128] = {
-        let mut t = [0u8; 128];
-        let mut c = 0;
-        while c < 128 {
-            let b = c as u8;
-            if b.is_ascii_alphabetic() || b == b'_' || b == b':' {
-                t[c] = 3;
-            } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
-                t[c] = 2;
-            }
-            c += 1;
-        }
-        t
-    };
-    if let [first, rest @ ..] = s.as_bytes() {
-        if *first < 128 && rest.iter().all(|&b| b < 128) {
-            return T[usize::from(*first)] & 1 != 0 && rest.iter().all(|&b| T[usize::from(b)] != 0);
-        }
-    }
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    let start = |c: char| c.is_alphabetic() || c == '_' || c == ':';
-    start(first) && chars.all(|c| start(c) || c.is_alphanumeric() || c == '-' || c == '.')
 }
 
 impl fmt::Display for XmlName {

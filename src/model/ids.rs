@@ -56,26 +56,6 @@ pub enum IdErrorKind {
 }
 
 impl IdErrorKind {
-    /// The stable rule id under which this error is reported.
-    pub fn rule(self) -> &'static str {
-        match self {
-            IdErrorKind::MacSyntax => "mac.syntax",
-            IdErrorKind::MacMulticast => "mac.multicast",
-            IdErrorKind::NumberSyntax => "value.number",
-            IdErrorKind::ManagerIdRange => "virtualport.managerid-range",
-            IdErrorKind::TypeIdRange => "virtualport.typeid-range",
-            IdErrorKind::TypeIdVersionRange => "virtualport.typeidversion-range",
-            IdErrorKind::UuidSyntax => "uuid.syntax",
-            IdErrorKind::ProfileIdLength => "virtualport.profileid-length",
-            IdErrorKind::VlanTagRange => "vlan.tag-range",
-            IdErrorKind::PciDomainRange => "pci.domain-range",
-            IdErrorKind::PciBusRange => "pci.bus-range",
-            IdErrorKind::PciSlotRange => "pci.slot-range",
-            IdErrorKind::PciFunctionRange => "pci.function-range",
-            IdErrorKind::DeviceNameSyntax => "name.syntax",
-        }
-    }
-
     fn expected(self) -> &'static str {
         match self {
             IdErrorKind::MacSyntax => "six ':'-separated groups of one or two hex digits",

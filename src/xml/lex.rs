@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use super::escape::predefined_entity;
 use super::is_xml_char;
 use crate::diag::Diagnostic;
-use crate::model::extras::is_xml_name;
+use crate::xmlchar::is_xml_name;
 
 /// A fatal finding: reading cannot go on.
 pub(super) type Fatal = Box<Diagnostic>;

@@ -20,6 +20,8 @@ pub use write::{
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use crate::model::{Interface, RawXml};
+
 /// Largest document accepted by default (libvirt's own cap), in bytes.
 pub const MAX_DOCUMENT_SIZE: usize = 10 * 1024 * 1024;
 
@@ -115,7 +117,7 @@ pub fn check_fragment(s: &str) -> Result<(), String> {
 
 fn check_attrs(e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-    if !crate::model::extras::is_xml_name(&name) {
+    if !crate::xmlchar::is_xml_name(&name) {
         return Err(format!("invalid element name '{name}'"));
     }
     let mut seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
@@ -129,7 +131,7 @@ fn check_attrs(e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
             ));
         }
         let key = a.key.as_ref().to_vec();
-        if !crate::model::extras::is_xml_name(&String::from_utf8_lossy(&key)) {
+        if !crate::xmlchar::is_xml_name(&String::from_utf8_lossy(&key)) {
             return Err(format!(
                 "invalid attribute name '{}'",
                 String::from_utf8_lossy(&key)
@@ -149,9 +151,33 @@ fn check_attrs(e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
     Ok(())
 }
 
-/// True for characters XML 1.0 allows in a document.
-pub fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+pub use crate::xmlchar::is_xml_char;
+
+impl RawXml {
+    /// Checks and wraps a fragment (see [`check_fragment`]).
+    pub fn new(s: &str) -> Result<Self, String> {
+        check_fragment(s)?;
+        Ok(RawXml::from_parsed(s))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawXml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RawXml::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Interface {
+    /// Canonical XML (see [`render_interface`]).
+    pub fn to_xml(&self) -> String {
+        render_interface(self)
+    }
+
+    /// Reads one `<interface>` element (see [`parse_interface`]).
+    pub fn from_xml(xml: &str) -> Result<Self, crate::Diagnostics> {
+        parse_interface(xml)
+    }
 }
 
 #[cfg(test)]

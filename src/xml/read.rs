@@ -329,7 +329,12 @@ impl Rep {
         match a.value.parse::<T>() {
             Ok(v) => Some(v),
             Err(e) => {
-                self.report(e.kind.rule(), rel, a, format!("{}: {}", a.name, e));
+                self.report(
+                    crate::rules::for_id_error(e.kind),
+                    rel,
+                    a,
+                    format!("{}: {}", a.name, e),
+                );
                 None
             }
         }
@@ -442,7 +447,12 @@ impl Rep {
             match PciAddress::parse_part(kind, &v.value) {
                 Ok(n) => parts[i] = n,
                 Err(e) => {
-                    self.report(e.kind.rule(), rel, v, format!("{name}: {e}"));
+                    self.report(
+                        crate::rules::for_id_error(e.kind),
+                        rel,
+                        v,
+                        format!("{name}: {e}"),
+                    );
                     ok = false;
                 }
             }
