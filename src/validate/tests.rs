@@ -207,34 +207,9 @@ fn every_rule_has_a_case() {
     );
 }
 
-/// Rules whose bad side is too large to spell inline; each has its own test below.
+/// Rules whose bad side is too large to spell inline; each has its own test (`size_limits`
+/// below, `verbatim_forms_of_modelled_things` in verbatim.rs).
 const UNTESTABLE_HERE: &[&str] = &["xml.too-large", "spec.too-large", "model.verbatim-form"];
-
-/// Only the library API builds these models: neither xml nor a spec reads to them.
-#[test]
-fn verbatim_forms_of_modelled_things() {
-    use crate::model::{DeviceAddress, Interface, InterfaceKind};
-    let other = |t: &str| {
-        Interface::new(InterfaceKind::Other(crate::model::kind::OtherKind {
-            type_name: t.into(),
-        }))
-    };
-    let rules = |i: &Interface| i.validate().iter().map(|d| d.rule).collect::<Vec<_>>();
-    assert!(!rules(&other("null")).contains(&"model.verbatim-form"));
-    assert!(rules(&other("bridge")).contains(&"model.verbatim-form"));
-    let mut i = Interface::new(InterfaceKind::User);
-    i.address = Some(DeviceAddress::Other {
-        address_type: "ccw".into(),
-    });
-    assert!(!rules(&i).contains(&"model.verbatim-form"));
-    i.address = Some(DeviceAddress::Other {
-        address_type: "pci".into(),
-    });
-    let f = i.validate();
-    let hit = f.iter().find(|d| d.rule == "model.verbatim-form").unwrap();
-    assert_eq!(hit.path, "address/@type");
-    assert!(hit.is_error());
-}
 
 #[test]
 fn size_limits() {
@@ -272,75 +247,4 @@ fn parse_findings_are_all_reported() {
     let rules: Vec<&str> = e.iter().map(|d| d.rule).collect();
     assert_eq!(rules, ["direct.mode", "mac.multicast", "value.number"]);
     assert!(e.iter().all(|d| d.offset.is_some()));
-}
-
-/// The cross-device rules on long lists with duplicates scattered among unique values, against
-/// a plain search: each repeat names the last earlier interface with the same value, in
-/// interface order, MAC before target before alias before boot order.
-#[test]
-fn cross_device_rules_match_a_plain_search() {
-    use crate::model::ids::{DeviceName, MacAddr};
-    use crate::model::interface::Target;
-    use crate::{Interface, InterfaceKind};
-    for (n, every) in [
-        (3usize, 1usize),
-        (50, 7),
-        (3000, 97),
-        (3000, 1),
-        (20_000, 4999),
-    ] {
-        let ifaces: Vec<Interface> = (0..n)
-            .map(|k| {
-                // Every `every`-th interface repeats an earlier one's values.
-                let v = if k % every == every - 1 { k / 3 } else { k };
-                let mut i = Interface::new(InterfaceKind::Ethernet);
-                let m = [0x52, 0x54, 0, (v >> 16) as u8, (v >> 8) as u8, v as u8];
-                i.mac = MacAddr::new(m).ok();
-                i.target = Some(Target {
-                    dev: DeviceName::new(&format!("tap{v}")).ok(),
-                    managed: None,
-                });
-                i.alias = Some(format!("ua-net{}", v % 100_000).into());
-                i.boot = (k % 11 == 0).then_some(v as u32 % 1000 + 1);
-                i
-            })
-            .collect();
-        let got: Vec<(String, String)> = crate::validate::validate_all(&ifaces)
-            .into_iter()
-            .filter(|d| d.rule.starts_with("devices.duplicate-"))
-            .map(|d| {
-                let first = d.message.split("also used by ").nth(1).unwrap_or("");
-                let first = first.split(':').next().unwrap_or("").to_string();
-                (d.rule.to_string(), format!("{} after {first}", d.path))
-            })
-            .collect();
-        let mut want = Vec::new();
-        let key = |i: &Interface, f: usize| match f {
-            0 => i.mac.map(|m| m.to_string()),
-            1 => i
-                .target
-                .as_ref()
-                .and_then(|t| t.dev.as_ref())
-                .map(|d| d.to_string()),
-            2 => i.alias.as_ref().map(|a| a.to_string()),
-            _ => i.boot.map(|b| b.to_string()),
-        };
-        let rules = [
-            ("devices.duplicate-mac", "mac/@address"),
-            ("devices.duplicate-target", "target/@dev"),
-            ("devices.duplicate-alias", "alias/@name"),
-            ("devices.duplicate-boot-order", "boot/@order"),
-        ];
-        let mut last: std::collections::HashMap<(usize, String), usize> = Default::default();
-        for (j, i) in ifaces.iter().enumerate() {
-            for (f, (rule, at)) in rules.iter().enumerate() {
-                let Some(v) = key(i, f) else { continue };
-                if let Some(prev) = last.insert((f, v), j) {
-                    want.push((rule.to_string(), format!("/{j}/{at} after /{prev}")));
-                }
-            }
-        }
-        assert!(!want.is_empty(), "n={n}: the case has duplicates");
-        assert_eq!(got, want, "n={n} every={every}");
-    }
 }

@@ -1,0 +1,12 @@
+//! Helpers shared by more than one concern (no rules of its own).
+
+/// True for the guest models libvirt treats as virtio (`virDomainNetIsVirtioModel`): it reads
+/// model names without regard to case, and only these three are virtio; `virtio-net-pci` and
+/// the like are unknown model strings to libvirt, not virtio.
+pub(super) fn is_virtio_model(model: Option<&str>) -> bool {
+    model.is_some_and(|m| {
+        ["virtio", "virtio-transitional", "virtio-non-transitional"]
+            .iter()
+            .any(|v| m.eq_ignore_ascii_case(v))
+    })
+}

@@ -1,0 +1,106 @@
+//! Characters xml cannot carry in any string the model holds or keeps (`string.xml-char`).
+
+use super::Checker;
+use crate::model::kind::InterfaceKind;
+use crate::model::virtualport::VirtualPort;
+use crate::model::Interface;
+use crate::xml::is_xml_char;
+
+impl<'a> Checker<'a> {
+    pub(super) fn strings(&mut self) {
+        let i: &'a Interface = self.i;
+        // Strings the model holds, checked as they are named (no list is built).
+        let mut bad: Vec<(String, char)> = Vec::new();
+        let mut check = |path: &str, s: &str| {
+            // Printable ascii is always allowed: only look at characters when there is more.
+            if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+                return;
+            }
+            if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
+                bad.push((path.to_owned(), c));
+            }
+        };
+        match &i.kind {
+            InterfaceKind::Network(n) => {
+                check("source/@network", &n.network);
+                if let Some(pg) = &n.portgroup {
+                    check("source/@portgroup", pg);
+                }
+            }
+            InterfaceKind::VhostUser(v) => {
+                if let Some(p) = &v.path {
+                    check("source/@path", p);
+                }
+            }
+            InterfaceKind::Vdpa(v) => check("source/@dev", &v.dev),
+            InterfaceKind::Other(o) => check("@type", &o.type_name),
+            _ => {}
+        }
+        let profileid = match &i.virtualport {
+            Some(VirtualPort::Qbh(q)) => q.profileid.as_ref(),
+            Some(VirtualPort::OpenVSwitch(o)) => o.profileid.as_ref(),
+            Some(VirtualPort::Untyped(u)) => u.profileid.as_ref(),
+            _ => None,
+        };
+        let driver = i.driver.as_ref();
+        let backend = i.backend.as_deref();
+        for (path, v) in [
+            ("model/@type", i.model.as_deref()),
+            (
+                "virtualport/parameters/@profileid",
+                profileid.map(|p| p.as_str()),
+            ),
+            ("script/@path", i.script.as_deref()),
+            ("downscript/@path", i.downscript.as_deref()),
+            ("alias/@name", i.alias.as_deref()),
+            ("driver/@name", driver.and_then(|d| d.name.as_deref())),
+            ("driver/@txmode", driver.and_then(|d| d.txmode.as_deref())),
+            (
+                "backend/@type",
+                backend.and_then(|b| b.backend_type.as_deref()),
+            ),
+            ("backend/@tap", backend.and_then(|b| b.tap.as_deref())),
+            ("backend/@vhost", backend.and_then(|b| b.vhost.as_deref())),
+            (
+                "teaming/@persistent",
+                i.teaming.as_ref().and_then(|t| t.persistent.as_deref()),
+            ),
+            ("rom/@file", i.rom.as_ref().and_then(|r| r.file.as_deref())),
+        ] {
+            if let Some(v) = v {
+                check(path, v);
+            }
+        }
+        if let Some(f) = &i.filterref {
+            check("filterref/@filter", &f.filter);
+            for p in &f.parameters {
+                check("filterref/parameter/@name", &p.name);
+                check("filterref/parameter/@value", &p.value);
+            }
+        }
+        if let Some(crate::model::DeviceAddress::Other { address_type }) = &i.address {
+            check("address/@type", address_type);
+        }
+        // Kept attributes, at their own paths.
+        for a in &i.extras.attributes {
+            if let Some(c) = a.value.chars().find(|&c| !is_xml_char(c)) {
+                let path = if a.element.is_empty() {
+                    format!("@{}", a.name)
+                } else {
+                    format!("{}/@{}", a.element, a.name)
+                };
+                bad.push((path, c));
+            }
+        }
+        for (path, c) in bad {
+            self.err(
+                "string.xml-char",
+                &path,
+                format!(
+                    "text contains U+{:04X}, which xml cannot carry even escaped",
+                    c as u32
+                ),
+            );
+        }
+    }
+}
