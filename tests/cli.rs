@@ -1,41 +1,9 @@
 //! The command line: exit codes, the parse -> render -> parse contract, diagnostics.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_vifxml"))
-}
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut c = bin();
-    c.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().expect("vifxml starts");
-    {
-        let mut i = child.stdin.take().expect("stdin");
-        if let Some(data) = stdin {
-            // The child may exit before reading everything; that is not a test failure.
-            let _ = i.write_all(data);
-        }
-    }
-    child.wait_with_output().expect("vifxml finishes")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally, not by a signal")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod cli_harness;
+use cli_harness::{code, run, stderr, stdout};
 
 fn corpus() -> PathBuf {
     match std::env::var_os("VIFXML_CORPUS") {

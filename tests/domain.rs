@@ -6,10 +6,12 @@
 //! processing instructions, namespaced elements, CRLF and tabs, and the `vifxml domain` CLI.
 
 use std::collections::BTreeSet;
-use std::process::{Command, Output, Stdio};
 
 mod common;
 use common::{corpus_dir, expected_failures, xml_files};
+
+mod cli_harness;
+use cli_harness::{code, run, stderr as err, stdout as out};
 
 use vifxml::domain::{Domain, EditError, Selector};
 use vifxml::{spec, xml, Interface};
@@ -568,36 +570,6 @@ fn validate_reports_findings_with_offsets_in_the_edited_text() {
 }
 
 // ------------------------------------------------------------------------------------ CLI
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vifxml"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("vifxml starts");
-    {
-        let mut i = child.stdin.take().expect("stdin");
-        if let Some(data) = stdin {
-            let _ = i.write_all(data);
-        }
-    }
-    child.wait_with_output().expect("vifxml finishes")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 struct Files {
     dir: tempfile::TempDir,

@@ -5,15 +5,17 @@
 //! with the class, the field path and a message; the `from-osvif` command follows `render`'s
 //! exit codes.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 use serde_json::{json, Value};
 
 use vifxml::model::ids::PciAddress;
 use vifxml::osvif::{self, Options, OsVifError, OsVifErrorKind};
 use vifxml::{xml, Interface};
+
+mod cli_harness;
+use cli_harness::{code, run, stderr as err, stdout as out};
 
 mod osvif_common;
 use osvif_common::{Refusal, ALWAYS_REFUSED, MULTIQUEUE_WITHOUT_QUEUES};
@@ -840,35 +842,6 @@ fn no_panic_on_any_single_replacement() {
 
 // ---------------------------------------------------------------------------------------------
 // The command line.
-
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vifxml"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("vifxml starts");
-    {
-        let mut i = child.stdin.take().expect("stdin");
-        if let Some(data) = stdin {
-            let _ = i.write_all(data);
-        }
-    }
-    child.wait_with_output().expect("vifxml finishes")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn fixture_path(name: &str) -> String {
     dir("")
