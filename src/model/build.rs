@@ -28,7 +28,6 @@ use super::kind::{
     VdpaSource, VhostUserMode, VhostUserSource,
 };
 use super::virtualport::{Midonet, OpenVSwitch, Qbg, Qbh, VirtualPort};
-use crate::diag::Diagnostic;
 
 const VIRTIO: &str = "virtio";
 
@@ -161,11 +160,6 @@ impl Interface {
     pub fn with_boot_order(mut self, order: u32) -> Self {
         self.boot = Some(order);
         self
-    }
-
-    /// Every validation finding (see [`crate::validate::validate`]).
-    pub fn validate(&self) -> Vec<Diagnostic> {
-        crate::validate::validate(self)
     }
 }
 

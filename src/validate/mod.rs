@@ -47,6 +47,13 @@ use crate::xml::{locate, ParsedDocument};
 
 use devices::across;
 
+impl Interface {
+    /// Every validation finding (see [`validate`]).
+    pub fn validate(&self) -> Vec<Diagnostic> {
+        validate(self)
+    }
+}
+
 /// Validates one interface. Paths are relative to the `<interface>` element.
 pub fn validate(iface: &Interface) -> Vec<Diagnostic> {
     let mut v = Checker {
