@@ -5,6 +5,7 @@
 
 mod escape;
 mod forms;
+pub mod grammar;
 mod lex;
 mod locate;
 mod read;

@@ -5,6 +5,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use super::forms::{schema_accepts, Form};
+use super::grammar as g;
 use super::lex::{same, Attr, Fatal, Lexer, Tag, Tok};
 use super::{is_xml_char, MAX_ATTRIBUTES, MAX_DEPTH, MAX_DOCUMENT_SIZE};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -13,8 +14,7 @@ use crate::model::ids::{hex_value, parse_decimal, DeviceName, IdError, IdErrorKi
 use crate::model::interface::{
     Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestOffloads,
     GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom, Target, Teaming,
-    TeamingType, Vlan, VlanTagSpec, DRIVER_ATTRIBUTES, GUEST_OFFLOAD_ATTRIBUTES,
-    HOST_OFFLOAD_ATTRIBUTES,
+    TeamingType, Vlan, VlanTagSpec,
 };
 use crate::model::kind::{
     BridgeSource, DirectMode, DirectSource, HostdevSource, InterfaceKind, NetworkSource, OtherKind,
@@ -402,8 +402,7 @@ impl Rep {
         self.choice(rel, a, &[("on", true), ("off", false)])
     }
 
-    fn pci(&mut self, rel: &str, a: &[Attr<'_>], lenient_missing: bool) -> Option<PciAddress> {
-        let _ = lenient_missing;
+    fn pci(&mut self, rel: &str, a: &[Attr<'_>]) -> Option<PciAddress> {
         let mut parts = [0u64; 4];
         let mut ok = true;
         // Each part: its attribute, error kind, schema form, and the hex digits and value the
@@ -731,7 +730,6 @@ impl<'a> Cx<'a> {
     ) -> Result<ParsedInterface, Fatal> {
         self.rep.base = path;
         self.rep.notes.clear();
-        let errors_before = self.rep.diags.len();
         let attrs = self.lx.attrs_of(e);
         let mut ex = Extras::default();
         let ty = match find(attrs, "type") {
@@ -767,16 +765,9 @@ impl<'a> Cx<'a> {
         if let Some(a) = find(attrs, "managed") {
             iface.managed = self.rep.yes_no("", a);
         }
-        Self::keep_attrs(
-            &mut ex,
-            "",
-            attrs,
-            &["type", "trustGuestRxFilters", "managed"],
-        );
+        Self::keep_attrs(&mut ex, "", attrs, g::INTERFACE.attributes);
 
         let mut source: Option<InterfaceKind> = None;
-        let mut tag_n = 0usize;
-        let _ = &mut tag_n;
         self.children("", empty, &mut ex, |cx, ex, c, cempty| {
             let name = c.name;
             match name {
@@ -796,7 +787,7 @@ impl<'a> Cx<'a> {
                     if iface.mac.is_some() {
                         cx.rep.form("mac", addr, Form::Mac);
                     }
-                    Self::keep_attrs(ex, "mac", a, &["address"]);
+                    Self::keep_attrs(ex, "mac", a, g::MAC.attributes);
                     cx.opaque_children("mac", cempty, ex)?;
                     Ok(Took::Known("mac"))
                 }
@@ -818,17 +809,17 @@ impl<'a> Cx<'a> {
                         return Ok(Took::Unknown);
                     };
                     iface.port_isolated = cx.rep.yes_no("port", iso);
-                    Self::keep_attrs(ex, "port", a, &["isolated"]);
+                    Self::keep_attrs(ex, "port", a, g::PORT.attributes);
                     cx.opaque_children("port", cempty, ex)?;
                     Ok(Took::Known("port"))
                 }
                 "script" if iface.script.is_none() => {
-                    cx.simple(c, cempty, ex, "script", "path", |_, v| {
+                    cx.simple(c, cempty, ex, &g::SCRIPT, |_, v| {
                         iface.script = Some(SmolStr::new(v))
                     })
                 }
                 "downscript" if iface.downscript.is_none() => {
-                    cx.simple(c, cempty, ex, "downscript", "path", |_, v| {
+                    cx.simple(c, cempty, ex, &g::DOWNSCRIPT, |_, v| {
                         iface.downscript = Some(SmolStr::new(v))
                     })
                 }
@@ -841,16 +832,14 @@ impl<'a> Cx<'a> {
                     if let Some(m) = find(a, "managed") {
                         t.managed = cx.rep.yes_no("target", m);
                     }
-                    Self::keep_attrs(ex, "target", a, &["dev", "managed"]);
+                    Self::keep_attrs(ex, "target", a, g::TARGET.attributes);
                     cx.opaque_children("target", cempty, ex)?;
                     iface.target = Some(t);
                     Ok(Took::Known("target"))
                 }
-                "model" if iface.model.is_none() => {
-                    cx.simple(c, cempty, ex, "model", "type", |_, v| {
-                        iface.model = Some(SmolStr::new(v))
-                    })
-                }
+                "model" if iface.model.is_none() => cx.simple(c, cempty, ex, &g::MODEL, |_, v| {
+                    iface.model = Some(SmolStr::new(v))
+                }),
                 "driver" if iface.driver.is_none() => {
                     iface.driver = Some(cx.driver(c, cempty, ex)?);
                     Ok(Took::Known("driver"))
@@ -862,7 +851,7 @@ impl<'a> Cx<'a> {
                         tap: find(a, "tap").map(|v| v.value.clone().into_owned()),
                         vhost: find(a, "vhost").map(|v| v.value.clone().into_owned()),
                     };
-                    Self::keep_attrs(ex, "backend", a, &["type", "tap", "vhost"]);
+                    Self::keep_attrs(ex, "backend", a, g::BACKEND.attributes);
                     cx.opaque_children("backend", cempty, ex)?;
                     iface.backend = Some(Box::new(b));
                     Ok(Took::Known("backend"))
@@ -876,7 +865,7 @@ impl<'a> Cx<'a> {
                         filter: f.value.clone().into_owned(),
                         parameters: Vec::new(),
                     };
-                    Self::keep_attrs(ex, "filterref", a, &["filter"]);
+                    Self::keep_attrs(ex, "filterref", a, g::FILTERREF.attributes);
                     cx.children("filterref", cempty, ex, |cx, ex, p, pempty| {
                         if p.name != "parameter" {
                             return Ok(Took::Unknown);
@@ -890,7 +879,7 @@ impl<'a> Cx<'a> {
                             value: v.value.clone().into_owned(),
                         });
                         let rel = indexed("filterref/parameter[", fr.parameters.len());
-                        Self::keep_attrs(ex, &rel, a, &["name", "value"]);
+                        Self::keep_attrs(ex, &rel, a, g::FILTERREF_PARAMETER.attributes);
                         cx.opaque_children(&rel, pempty, ex)?;
                         Ok(Took::Known("parameter"))
                     })?;
@@ -918,7 +907,7 @@ impl<'a> Cx<'a> {
                             persistent: find(a, "persistent").map(|v| v.value.clone().into_owned()),
                         }));
                     }
-                    Self::keep_attrs(ex, "teaming", a, &["type", "persistent"]);
+                    Self::keep_attrs(ex, "teaming", a, g::TEAMING.attributes);
                     cx.opaque_children("teaming", cempty, ex)?;
                     Ok(Took::Known("teaming"))
                 }
@@ -932,7 +921,7 @@ impl<'a> Cx<'a> {
                         s,
                         &[("up", LinkState::Up), ("down", LinkState::Down)],
                     );
-                    Self::keep_attrs(ex, "link", a, &["state"]);
+                    Self::keep_attrs(ex, "link", a, g::LINK.attributes);
                     cx.opaque_children("link", cempty, ex)?;
                     Ok(Took::Known("link"))
                 }
@@ -942,7 +931,7 @@ impl<'a> Cx<'a> {
                         return Ok(Took::Unknown);
                     };
                     iface.mtu = cx.rep.num("mtu", s);
-                    Self::keep_attrs(ex, "mtu", a, &["size"]);
+                    Self::keep_attrs(ex, "mtu", a, g::MTU.attributes);
                     cx.opaque_children("mtu", cempty, ex)?;
                     Ok(Took::Known("mtu"))
                 }
@@ -956,15 +945,13 @@ impl<'a> Cx<'a> {
                         return Ok(Took::Unknown);
                     };
                     iface.boot = cx.rep.num("boot", o);
-                    Self::keep_attrs(ex, "boot", a, &["order"]);
+                    Self::keep_attrs(ex, "boot", a, g::BOOT.attributes);
                     cx.opaque_children("boot", cempty, ex)?;
                     Ok(Took::Known("boot"))
                 }
-                "alias" if iface.alias.is_none() => {
-                    cx.simple(c, cempty, ex, "alias", "name", |_, v| {
-                        iface.alias = Some(SmolStr::new(v))
-                    })
-                }
+                "alias" if iface.alias.is_none() => cx.simple(c, cempty, ex, &g::ALIAS, |_, v| {
+                    iface.alias = Some(SmolStr::new(v))
+                }),
                 "rom" if iface.rom.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let mut rom = Rom::default();
@@ -975,7 +962,7 @@ impl<'a> Cx<'a> {
                         rom.enabled = cx.rep.yes_no("rom", en);
                     }
                     rom.file = find(a, "file").map(|v| v.value.clone().into_owned());
-                    Self::keep_attrs(ex, "rom", a, &["bar", "file", "enabled"]);
+                    Self::keep_attrs(ex, "rom", a, g::ROM.attributes);
                     cx.opaque_children("rom", cempty, ex)?;
                     iface.rom = Some(Box::new(rom));
                     Ok(Took::Known("rom"))
@@ -986,13 +973,8 @@ impl<'a> Cx<'a> {
                         return Ok(Took::Unknown);
                     };
                     if t.value == "pci" {
-                        let p = cx.rep.pci("address", a, true);
-                        Self::keep_attrs(
-                            ex,
-                            "address",
-                            a,
-                            &["type", "domain", "bus", "slot", "function", "multifunction"],
-                        );
+                        let p = cx.rep.pci("address", a);
+                        Self::keep_attrs(ex, "address", a, g::ADDRESS.attributes);
                         if let Some(p) = p {
                             let multifunction = match find(a, "multifunction") {
                                 Some(m) => cx.rep.on_off("address", m),
@@ -1010,7 +992,7 @@ impl<'a> Cx<'a> {
                         iface.address = Some(DeviceAddress::Other {
                             address_type: t.value.clone().into_owned(),
                         });
-                        Self::keep_attrs(ex, "address", a, &["type"]);
+                        Self::keep_attrs(ex, "address", a, &g::ADDRESS.attributes[..1]);
                     }
                     cx.opaque_children("address", cempty, ex)?;
                     Ok(Took::Known("address"))
@@ -1049,7 +1031,6 @@ impl<'a> Cx<'a> {
             }
         };
         iface.extras = ex;
-        let _ = errors_before;
         Ok(ParsedInterface {
             interface: iface,
             span: start..end,
@@ -1058,23 +1039,23 @@ impl<'a> Cx<'a> {
         })
     }
 
-    /// An element whose one known attribute is `attr` (model, alias, script, ...). Without that
-    /// attribute the element is kept verbatim.
+    /// An element with one known attribute (model, alias, script, ...). Without that attribute
+    /// the element is kept verbatim.
     fn simple(
         &mut self,
         c: &Tag<'a>,
         empty: bool,
         ex: &mut Extras,
-        rel: &'static str,
-        attr: &'static str,
+        decl: &g::Element,
         mut set: impl FnMut(&Attr<'a>, Cow<'a, str>),
     ) -> Result<Took, Fatal> {
+        let rel = decl.path;
         let a = self.lx.attrs_of(c);
-        let Some(v) = find(a, attr) else {
+        let Some(v) = decl.attributes.first().and_then(|attr| find(a, attr)) else {
             return Ok(Took::Unknown);
         };
         set(v, v.value.clone());
-        Self::keep_attrs(ex, rel, a, &[attr]);
+        Self::keep_attrs(ex, rel, a, decl.attributes);
         self.opaque_children(rel, empty, ex)?;
         Ok(Took::Known(rel))
     }
@@ -1106,7 +1087,7 @@ impl<'a> Cx<'a> {
                         None
                     }
                 };
-                Self::keep_attrs(ex, "source", a, &["bridge"]);
+                Self::keep_attrs(ex, "source", a, g::SOURCE_BRIDGE.attributes);
                 self.opaque_children("source", empty, ex)?;
                 br.map(|bridge| InterfaceKind::Bridge(BridgeSource { bridge }))
             }
@@ -1123,7 +1104,7 @@ impl<'a> Cx<'a> {
                     None => None,
                 };
                 let portgroup = find(a, "portgroup").map(|p| SmolStr::new(&p.value));
-                Self::keep_attrs(ex, "source", a, &["network", "portgroup", "portid"]);
+                Self::keep_attrs(ex, "source", a, g::SOURCE_NETWORK.attributes);
                 self.opaque_children("source", empty, ex)?;
                 net.map(|network| {
                     InterfaceKind::Network(NetworkSource {
@@ -1162,7 +1143,7 @@ impl<'a> Cx<'a> {
                     }
                     None => None,
                 };
-                Self::keep_attrs(ex, "source", a, &["dev", "mode"]);
+                Self::keep_attrs(ex, "source", a, g::SOURCE_DIRECT.attributes);
                 self.opaque_children("source", empty, ex)?;
                 dev.map(|dev| InterfaceKind::Direct(DirectSource { dev, mode }))
             }
@@ -1171,7 +1152,7 @@ impl<'a> Cx<'a> {
                 if dev.is_none() {
                     missing(&mut self.rep, "a dev attribute");
                 }
-                Self::keep_attrs(ex, "source", a, &["dev"]);
+                Self::keep_attrs(ex, "source", a, g::SOURCE_VDPA.attributes);
                 self.opaque_children("source", empty, ex)?;
                 dev.map(|dev| InterfaceKind::Vdpa(VdpaSource { dev }))
             }
@@ -1208,7 +1189,7 @@ impl<'a> Cx<'a> {
                     ),
                     None => None,
                 };
-                Self::keep_attrs(ex, "source", a, &["type", "path", "mode"]);
+                Self::keep_attrs(ex, "source", a, g::SOURCE_VHOSTUSER.attributes);
                 let mut reconnect = None;
                 self.children("source", empty, ex, |cx, ex, r, rempty| {
                     if r.name != "reconnect" || reconnect.is_some() {
@@ -1224,7 +1205,7 @@ impl<'a> Cx<'a> {
                         Some(t) => cx.rep.num(rel, t),
                         None => None,
                     };
-                    Self::keep_attrs(ex, rel, ra, &["enabled", "timeout"]);
+                    Self::keep_attrs(ex, rel, ra, g::SOURCE_RECONNECT.attributes);
                     cx.opaque_children(rel, rempty, ex)?;
                     reconnect = Some(enabled.map(|enabled| Reconnect { enabled, timeout }));
                     Ok(Took::Known("reconnect"))
@@ -1236,7 +1217,7 @@ impl<'a> Cx<'a> {
                 }))
             }
             "hostdev" => {
-                Self::keep_attrs(ex, "source", a, &[]);
+                Self::keep_attrs(ex, "source", a, g::SOURCE_HOSTDEV.attributes);
                 let mut addr: Option<Option<PciAddress>> = None;
                 self.children("source", empty, ex, |cx, ex, c, cempty| {
                     if c.name != "address" || addr.is_some() {
@@ -1255,8 +1236,8 @@ impl<'a> Cx<'a> {
                         }
                         None => return Ok(Took::Unknown),
                     }
-                    addr = Some(cx.rep.pci(rel, aa, true));
-                    Self::keep_attrs(ex, rel, aa, &["type", "domain", "bus", "slot", "function"]);
+                    addr = Some(cx.rep.pci(rel, aa));
+                    Self::keep_attrs(ex, rel, aa, g::SOURCE_ADDRESS.attributes);
                     cx.opaque_children(rel, cempty, ex)?;
                     Ok(Took::Known("address"))
                 })?;
@@ -1281,7 +1262,7 @@ impl<'a> Cx<'a> {
         if let Some(t) = find(a, "trunk") {
             vlan.trunk = self.rep.yes_no("vlan", t);
         }
-        Self::keep_attrs(ex, "vlan", a, &["trunk"]);
+        Self::keep_attrs(ex, "vlan", a, g::VLAN.attributes);
         let mut n = 0usize;
         self.children("vlan", empty, ex, |cx, ex, t, tempty| {
             if t.name != "tag" {
@@ -1309,7 +1290,7 @@ impl<'a> Cx<'a> {
             if let Some(id) = id {
                 vlan.tags.push(VlanTagSpec { id, native_mode });
             }
-            Self::keep_attrs(ex, &rel, ta, &["id", "nativeMode"]);
+            Self::keep_attrs(ex, &rel, ta, g::VLAN_TAG.attributes);
             cx.opaque_children(&rel, tempty, ex)?;
             Ok(Took::Known("tag"))
         })?;
@@ -1324,7 +1305,7 @@ impl<'a> Cx<'a> {
     ) -> Result<Option<VirtualPort>, Fatal> {
         let a = self.lx.attrs_of(c);
         let ty = find(a, "type").map(|t| (t.value.clone(), t.off));
-        Self::keep_attrs(ex, "virtualport", a, &["type"]);
+        Self::keep_attrs(ex, "virtualport", a, g::VIRTUALPORT.attributes);
         let mut params: Option<Untyped> = None;
         // The known parameters given, with their offsets: each at most once (the tokenizer
         // refuses repeated attributes), so six places suffice.
@@ -1383,19 +1364,9 @@ impl<'a> Cx<'a> {
                     ngiven += 1;
                 }
             }
-            Self::keep_attrs(
-                ex,
-                rel,
-                pa,
-                &[
-                    "managerid",
-                    "typeid",
-                    "typeidversion",
-                    "instanceid",
-                    "interfaceid",
-                    "profileid",
-                ],
-            );
+            // Every parameter is read on every virtualport type (validation says where each
+            // belongs): the untyped form declares them all.
+            Self::keep_attrs(ex, rel, pa, g::PARAMETERS_UNTYPED.attributes);
             cx.opaque_children(rel, pempty, ex)?;
             params = Some(u);
             Ok(Took::Known("parameters"))
@@ -1461,7 +1432,7 @@ impl<'a> Cx<'a> {
 
     fn bandwidth(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Bandwidth, Fatal> {
         let a = self.lx.attrs_of(c);
-        Self::keep_attrs(ex, "bandwidth", a, &[]);
+        Self::keep_attrs(ex, "bandwidth", a, g::BANDWIDTH.attributes);
         let mut bw = Bandwidth::default();
         self.children("bandwidth", empty, ex, |cx, ex, d, dempty| {
             let (rel, name) = match d.name {
@@ -1483,7 +1454,7 @@ impl<'a> Cx<'a> {
                     _ => {}
                 }
             }
-            Self::keep_attrs(ex, rel, da, &["average", "peak", "burst", "floor"]);
+            Self::keep_attrs(ex, rel, da, g::BANDWIDTH_INBOUND.attributes);
             cx.opaque_children(rel, dempty, ex)?;
             if name == "inbound" {
                 bw.inbound = Some(rate);
@@ -1517,7 +1488,7 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        Self::keep_attrs(ex, rel, a, DRIVER_ATTRIBUTES);
+        Self::keep_attrs(ex, rel, a, g::DRIVER.attributes);
         self.children(rel, empty, ex, |cx, ex, o, oempty| match o.name {
             "host" if d.host.is_none() => {
                 let rel = "driver/host";
@@ -1535,7 +1506,7 @@ impl<'a> Cx<'a> {
                         _ => {}
                     }
                 }
-                Self::keep_attrs(ex, rel, oa, HOST_OFFLOAD_ATTRIBUTES);
+                Self::keep_attrs(ex, rel, oa, g::DRIVER_HOST.attributes);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.host = Some(h);
                 Ok(Took::Known("host"))
@@ -1554,7 +1525,7 @@ impl<'a> Cx<'a> {
                         _ => {}
                     }
                 }
-                Self::keep_attrs(ex, rel, oa, GUEST_OFFLOAD_ATTRIBUTES);
+                Self::keep_attrs(ex, rel, oa, g::DRIVER_GUEST.attributes);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.guest = Some(g);
                 Ok(Took::Known("guest"))
@@ -1573,7 +1544,7 @@ impl<'a> Cx<'a> {
             }
             rx_seen = true;
             let ra = cx.lx.attrs_of(rx);
-            Self::keep_attrs(ex, "coalesce/rx", ra, &[]);
+            Self::keep_attrs(ex, "coalesce/rx", ra, g::COALESCE_RX.attributes);
             let mut frames_seen = false;
             cx.children("coalesce/rx", rxempty, ex, |cx, ex, f, fempty| {
                 if f.name != "frames" || frames_seen {
@@ -1585,7 +1556,7 @@ impl<'a> Cx<'a> {
                 if let Some(m) = find(fa, "max") {
                     co.rx_max_frames = cx.rep.num(rel, m);
                 }
-                Self::keep_attrs(ex, rel, fa, &["max"]);
+                Self::keep_attrs(ex, rel, fa, g::COALESCE_RX_FRAMES.attributes);
                 cx.opaque_children(rel, fempty, ex)?;
                 Ok(Took::Known("frames"))
             })?;

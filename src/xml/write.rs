@@ -1,6 +1,7 @@
 //! Writing the model as canonical libvirt `<interface>` XML.
 
 use super::escape::escape_attr;
+use super::grammar as g;
 use crate::model::extras::Extras;
 use crate::model::interface::{DeviceAddress, Interface, Rate};
 use crate::model::kind::InterfaceKind;
@@ -453,26 +454,26 @@ impl W<'_, '_> {
         let sc_interface = self.open(
             "interface",
             None,
-            &[
-                ("type", Some(V::S(i.kind.type_name()))),
-                ("managed", managed),
-                ("trustGuestRxFilters", yn(i.trust_guest_rx_filters)),
-            ],
+            &g::INTERFACE.zip([
+                Some(V::S(i.kind.type_name())),
+                managed,
+                yn(i.trust_guest_rx_filters),
+            ]),
         );
         if let Some(mac) = i.mac {
-            self.leaf("mac", &[("address", Some(V::Mac(mac.octets())))]);
+            self.leaf("mac", &g::MAC.zip([Some(V::Mac(mac.octets()))]));
         }
         self.source(i);
         if let Some(v) = &i.vlan {
-            let sc_vlan = self.open("vlan", None, &[("trunk", yn(v.trunk))]);
+            let sc_vlan = self.open("vlan", None, &g::VLAN.zip([yn(v.trunk)]));
             for (n, t) in v.tags.iter().enumerate() {
                 self.leaf_indexed(
                     "tag",
                     n + 1,
-                    &[
-                        ("id", num(Some(t.id.get()))),
-                        ("nativeMode", t.native_mode.map(|m| V::S(m.as_str()))),
-                    ],
+                    &g::VLAN_TAG.zip([
+                        num(Some(t.id.get())),
+                        t.native_mode.map(|m| V::S(m.as_str())),
+                    ]),
                 );
             }
             self.close("vlan", sc_vlan);
@@ -490,25 +491,22 @@ impl W<'_, '_> {
             self.close("bandwidth", sc_bandwidth);
         }
         if let Some(iso) = i.port_isolated {
-            self.leaf("port", &[("isolated", yn(Some(iso)))]);
+            self.leaf("port", &g::PORT.zip([yn(Some(iso))]));
         }
         if let Some(p) = &i.script {
-            self.leaf("script", &[("path", Some(V::S(p)))]);
+            self.leaf("script", &g::SCRIPT.zip([Some(V::S(p))]));
         }
         if let Some(p) = &i.downscript {
-            self.leaf("downscript", &[("path", Some(V::S(p)))]);
+            self.leaf("downscript", &g::DOWNSCRIPT.zip([Some(V::S(p))]));
         }
         if let Some(t) = &i.target {
             self.leaf(
                 "target",
-                &[
-                    ("dev", t.dev.as_ref().map(|d| V::S(d.as_str()))),
-                    ("managed", yn(t.managed)),
-                ],
+                &g::TARGET.zip([t.dev.as_ref().map(|d| V::S(d.as_str())), yn(t.managed)]),
             );
         }
         if let Some(m) = &i.model {
-            self.leaf("model", &[("type", Some(V::S(m)))]);
+            self.leaf("model", &g::MODEL.zip([Some(V::S(m))]));
         }
         if let Some(d) = &i.driver {
             if !matches!(i.kind, InterfaceKind::Hostdev(_)) {
@@ -518,15 +516,15 @@ impl W<'_, '_> {
         if let Some(b) = &i.backend {
             self.leaf(
                 "backend",
-                &[
-                    ("type", s(&b.backend_type)),
-                    ("tap", s(&b.tap)),
-                    ("vhost", s(&b.vhost)),
-                ],
+                &g::BACKEND.zip([s(&b.backend_type), s(&b.tap), s(&b.vhost)]),
             );
         }
         if let Some(f) = &i.filterref {
-            let sc_filterref = self.open("filterref", None, &[("filter", Some(V::S(&f.filter)))]);
+            let sc_filterref = self.open(
+                "filterref",
+                None,
+                &g::FILTERREF.zip([Some(V::S(&f.filter))]),
+            );
             // libvirt writes filter variables sorted by name (stable for repeated names).
             let mut params: Vec<&crate::model::FilterParameter> = f.parameters.iter().collect();
             params.sort_by(|a, b| a.name.cmp(&b.name));
@@ -534,10 +532,7 @@ impl W<'_, '_> {
                 self.leaf_indexed(
                     "parameter",
                     n + 1,
-                    &[
-                        ("name", Some(V::S(&p.name))),
-                        ("value", Some(V::S(&p.value))),
-                    ],
+                    &g::FILTERREF_PARAMETER.zip([Some(V::S(&p.name)), Some(V::S(&p.value))]),
                 );
             }
             self.close("filterref", sc_filterref);
@@ -549,14 +544,14 @@ impl W<'_, '_> {
             };
             self.leaf(
                 "teaming",
-                &[("type", Some(V::S(ty))), ("persistent", s(&t.persistent))],
+                &g::TEAMING.zip([Some(V::S(ty)), s(&t.persistent)]),
             );
         }
         if let Some(l) = i.link {
-            self.leaf("link", &[("state", Some(V::S(l.as_str())))]);
+            self.leaf("link", &g::LINK.zip([Some(V::S(l.as_str()))]));
         }
         if let Some(m) = i.mtu {
-            self.leaf("mtu", &[("size", num(Some(m)))]);
+            self.leaf("mtu", &g::MTU.zip([num(Some(m))]));
         }
         if let Some(c) = &i.coalesce {
             let sc_coalesce = self.open("coalesce", None, &[]);
@@ -570,43 +565,40 @@ impl W<'_, '_> {
                     || self.extras_under("coalesce/rx/frames")
                     || self.anchored("coalesce/rx", "frames")
                 {
-                    self.leaf("frames", &[("max", num(c.rx_max_frames))]);
+                    self.leaf("frames", &g::COALESCE_RX_FRAMES.zip([num(c.rx_max_frames)]));
                 }
                 self.close("rx", sc_rx);
             }
             self.close("coalesce", sc_coalesce);
         }
         if let Some(o) = i.boot {
-            self.leaf("boot", &[("order", num(Some(o)))]);
+            self.leaf("boot", &g::BOOT.zip([num(Some(o))]));
         }
         if let Some(a) = &i.alias {
-            self.leaf("alias", &[("name", Some(V::S(a)))]);
+            self.leaf("alias", &g::ALIAS.zip([Some(V::S(a))]));
         }
         if let Some(r) = &i.rom {
             self.leaf(
                 "rom",
-                &[
-                    ("bar", onoff(r.bar)),
-                    ("file", s(&r.file)),
-                    ("enabled", yn(r.enabled)),
-                ],
+                &g::ROM.zip([onoff(r.bar), s(&r.file), yn(r.enabled)]),
             );
         }
         match &i.address {
             Some(DeviceAddress::Pci(p)) => self.leaf(
                 "address",
-                &[
-                    ("type", Some(V::S("pci"))),
-                    ("domain", Some(V::Hex(p.domain.into(), 4))),
-                    ("bus", Some(V::Hex(p.bus.into(), 2))),
-                    ("slot", Some(V::Hex(p.slot.into(), 2))),
-                    ("function", Some(V::Hex(p.function.into(), 1))),
-                    ("multifunction", onoff(p.multifunction)),
-                ],
+                &g::ADDRESS.zip([
+                    Some(V::S("pci")),
+                    Some(V::Hex(p.domain.into(), 4)),
+                    Some(V::Hex(p.bus.into(), 2)),
+                    Some(V::Hex(p.slot.into(), 2)),
+                    Some(V::Hex(p.function.into(), 1)),
+                    onoff(p.multifunction),
+                ]),
             ),
-            Some(DeviceAddress::Other { address_type }) => {
-                self.leaf("address", &[("type", Some(V::S(address_type)))])
-            }
+            Some(DeviceAddress::Other { address_type }) => self.leaf(
+                "address",
+                &[(g::ADDRESS.attributes[0], Some(V::S(address_type)))],
+            ),
             None => {}
         }
 
@@ -615,23 +607,18 @@ impl W<'_, '_> {
 
     fn source(&mut self, i: &Interface) {
         match &i.kind {
-            InterfaceKind::Bridge(b) => {
-                self.leaf("source", &[("bridge", Some(V::S(b.bridge.as_str())))])
-            }
+            InterfaceKind::Bridge(b) => self.leaf(
+                "source",
+                &g::SOURCE_BRIDGE.zip([Some(V::S(b.bridge.as_str()))]),
+            ),
             InterfaceKind::Network(n) => self.leaf(
                 "source",
-                &[
-                    ("network", Some(V::S(&n.network))),
-                    ("portgroup", s(&n.portgroup)),
-                    ("portid", uuid(n.portid)),
-                ],
+                &g::SOURCE_NETWORK.zip([Some(V::S(&n.network)), s(&n.portgroup), uuid(n.portid)]),
             ),
             InterfaceKind::Direct(d) => self.leaf(
                 "source",
-                &[
-                    ("dev", Some(V::S(d.dev.as_str()))),
-                    ("mode", d.mode.map(|m| V::S(m.as_str()))),
-                ],
+                &g::SOURCE_DIRECT
+                    .zip([Some(V::S(d.dev.as_str())), d.mode.map(|m| V::S(m.as_str()))]),
             ),
             InterfaceKind::VhostUser(v) => {
                 let has_source_extras = self.has_extras
@@ -643,19 +630,16 @@ impl W<'_, '_> {
                 let sc_source = self.open(
                     "source",
                     None,
-                    &[
-                        ("type", v.path.as_ref().map(|_| V::S("unix"))),
-                        ("path", s(&v.path)),
-                        ("mode", v.mode.map(|m| V::S(m.as_str()))),
-                    ],
+                    &g::SOURCE_VHOSTUSER.zip([
+                        v.path.as_ref().map(|_| V::S("unix")),
+                        s(&v.path),
+                        v.mode.map(|m| V::S(m.as_str())),
+                    ]),
                 );
                 if let Some(r) = v.reconnect {
                     self.leaf(
                         "reconnect",
-                        &[
-                            ("enabled", yn(Some(r.enabled))),
-                            ("timeout", num(r.timeout)),
-                        ],
+                        &g::SOURCE_RECONNECT.zip([yn(Some(r.enabled)), num(r.timeout)]),
                     );
                 }
                 self.close("source", sc_source);
@@ -668,17 +652,19 @@ impl W<'_, '_> {
                 let a = h.address;
                 self.leaf(
                     "address",
-                    &[
-                        ("type", Some(V::S("pci"))),
-                        ("domain", Some(V::Hex(a.domain.into(), 4))),
-                        ("bus", Some(V::Hex(a.bus.into(), 2))),
-                        ("slot", Some(V::Hex(a.slot.into(), 2))),
-                        ("function", Some(V::Hex(a.function.into(), 1))),
-                    ],
+                    &g::SOURCE_ADDRESS.zip([
+                        Some(V::S("pci")),
+                        Some(V::Hex(a.domain.into(), 4)),
+                        Some(V::Hex(a.bus.into(), 2)),
+                        Some(V::Hex(a.slot.into(), 2)),
+                        Some(V::Hex(a.function.into(), 1)),
+                    ]),
                 );
                 self.close("source", sc_source);
             }
-            InterfaceKind::Vdpa(v) => self.leaf("source", &[("dev", Some(V::S(&v.dev)))]),
+            InterfaceKind::Vdpa(v) => {
+                self.leaf("source", &g::SOURCE_VDPA.zip([Some(V::S(&v.dev))]))
+            }
             InterfaceKind::Ethernet | InterfaceKind::User | InterfaceKind::Other(_) => {}
         }
     }
@@ -686,50 +672,45 @@ impl W<'_, '_> {
     fn virtualport(&mut self, vp: &VirtualPort) {
         const NO: A<'static> = ("", None);
         let (params, len): ([A<'_>; 6], usize) = match vp {
-            VirtualPort::Qbg(q) => (
-                [
-                    ("managerid", num(q.managerid.map(|v| v.get()))),
-                    ("typeid", num(q.typeid.map(|v| v.get()))),
-                    ("typeidversion", num(q.typeidversion.map(|v| v.get()))),
-                    ("instanceid", uuid(q.instanceid)),
-                    NO,
-                    NO,
-                ],
-                4,
-            ),
-            VirtualPort::Qbh(q) => (
-                [("profileid", profileid(&q.profileid)), NO, NO, NO, NO, NO],
-                1,
-            ),
-            VirtualPort::OpenVSwitch(o) => (
-                [
-                    ("interfaceid", uuid(o.interfaceid)),
-                    ("profileid", profileid(&o.profileid)),
-                    NO,
-                    NO,
-                    NO,
-                    NO,
-                ],
-                2,
-            ),
-            VirtualPort::Midonet(m) => (
-                [("interfaceid", uuid(m.interfaceid)), NO, NO, NO, NO, NO],
-                1,
-            ),
+            VirtualPort::Qbg(q) => {
+                let [a, b, c, d] = g::PARAMETERS_QBG.zip([
+                    num(q.managerid.map(|v| v.get())),
+                    num(q.typeid.map(|v| v.get())),
+                    num(q.typeidversion.map(|v| v.get())),
+                    uuid(q.instanceid),
+                ]);
+                ([a, b, c, d, NO, NO], 4)
+            }
+            VirtualPort::Qbh(q) => {
+                let [a] = g::PARAMETERS_QBH.zip([profileid(&q.profileid)]);
+                ([a, NO, NO, NO, NO, NO], 1)
+            }
+            VirtualPort::OpenVSwitch(o) => {
+                let [a, b] = g::PARAMETERS_OVS.zip([uuid(o.interfaceid), profileid(&o.profileid)]);
+                ([a, b, NO, NO, NO, NO], 2)
+            }
+            VirtualPort::Midonet(m) => {
+                let [a] = g::PARAMETERS_MIDONET.zip([uuid(m.interfaceid)]);
+                ([a, NO, NO, NO, NO, NO], 1)
+            }
             VirtualPort::Untyped(u) => (
-                [
-                    ("managerid", num(u.managerid.map(|v| v.get()))),
-                    ("typeid", num(u.typeid.map(|v| v.get()))),
-                    ("typeidversion", num(u.typeidversion.map(|v| v.get()))),
-                    ("instanceid", uuid(u.instanceid)),
-                    ("interfaceid", uuid(u.interfaceid)),
-                    ("profileid", profileid(&u.profileid)),
-                ],
+                g::PARAMETERS_UNTYPED.zip([
+                    num(u.managerid.map(|v| v.get())),
+                    num(u.typeid.map(|v| v.get())),
+                    num(u.typeidversion.map(|v| v.get())),
+                    uuid(u.instanceid),
+                    uuid(u.interfaceid),
+                    profileid(&u.profileid),
+                ]),
                 6,
             ),
         };
         let params = &params[..len];
-        let sc_virtualport = self.open("virtualport", None, &[("type", vp.type_name().map(V::S))]);
+        let sc_virtualport = self.open(
+            "virtualport",
+            None,
+            &g::VIRTUALPORT.zip([vp.type_name().map(V::S)]),
+        );
         let any = params.iter().any(|(_, v)| v.is_some());
         let has_param_extras = self.extras_under("virtualport/parameters")
             || self.anchored("virtualport", "parameters");
@@ -742,12 +723,7 @@ impl W<'_, '_> {
     fn rate(&mut self, name: &'static str, r: &Rate) {
         self.leaf(
             name,
-            &[
-                ("average", num(r.average)),
-                ("peak", num(r.peak)),
-                ("floor", num(r.floor)),
-                ("burst", num(r.burst)),
-            ],
+            &g::BANDWIDTH_INBOUND.zip([num(r.average), num(r.peak), num(r.floor), num(r.burst)]),
         );
     }
 
@@ -755,45 +731,45 @@ impl W<'_, '_> {
         let sc_driver = self.open(
             "driver",
             None,
-            &[
-                ("name", s(&d.name)),
-                ("txmode", s(&d.txmode)),
-                ("ioeventfd", onoff(d.ioeventfd)),
-                ("event_idx", onoff(d.event_idx)),
-                ("queues", num(d.queues)),
-                ("rx_queue_size", num(d.rx_queue_size)),
-                ("tx_queue_size", num(d.tx_queue_size)),
-                ("rss", onoff(d.rss)),
-                ("rss_hash_report", onoff(d.rss_hash_report)),
-                ("iommu", onoff(d.iommu)),
-                ("ats", onoff(d.ats)),
-                ("packed", onoff(d.packed)),
-            ],
+            &g::DRIVER.zip([
+                s(&d.name),
+                s(&d.txmode),
+                onoff(d.ioeventfd),
+                onoff(d.event_idx),
+                num(d.queues),
+                num(d.rx_queue_size),
+                num(d.tx_queue_size),
+                onoff(d.rss),
+                onoff(d.rss_hash_report),
+                onoff(d.iommu),
+                onoff(d.ats),
+                onoff(d.packed),
+            ]),
         );
         if let Some(h) = &d.host {
             self.leaf(
                 "host",
-                &[
-                    ("csum", onoff(h.csum)),
-                    ("gso", onoff(h.gso)),
-                    ("tso4", onoff(h.tso4)),
-                    ("tso6", onoff(h.tso6)),
-                    ("ecn", onoff(h.ecn)),
-                    ("ufo", onoff(h.ufo)),
-                    ("mrg_rxbuf", onoff(h.mrg_rxbuf)),
-                ],
+                &g::DRIVER_HOST.zip([
+                    onoff(h.csum),
+                    onoff(h.gso),
+                    onoff(h.tso4),
+                    onoff(h.tso6),
+                    onoff(h.ecn),
+                    onoff(h.ufo),
+                    onoff(h.mrg_rxbuf),
+                ]),
             );
         }
-        if let Some(g) = &d.guest {
+        if let Some(gu) = &d.guest {
             self.leaf(
                 "guest",
-                &[
-                    ("csum", onoff(g.csum)),
-                    ("tso4", onoff(g.tso4)),
-                    ("tso6", onoff(g.tso6)),
-                    ("ecn", onoff(g.ecn)),
-                    ("ufo", onoff(g.ufo)),
-                ],
+                &g::DRIVER_GUEST.zip([
+                    onoff(gu.csum),
+                    onoff(gu.tso4),
+                    onoff(gu.tso6),
+                    onoff(gu.ecn),
+                    onoff(gu.ufo),
+                ]),
             );
         }
         self.close("driver", sc_driver);
