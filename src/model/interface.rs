@@ -481,29 +481,6 @@ pub struct GuestOffloads {
     pub ufo: Option<bool>,
 }
 
-/// The attributes of `<driver>` the model reads and writes.
-pub(crate) const DRIVER_ATTRIBUTES: &[&str] = &[
-    "name",
-    "txmode",
-    "queues",
-    "rx_queue_size",
-    "tx_queue_size",
-    "ioeventfd",
-    "event_idx",
-    "packed",
-    "iommu",
-    "ats",
-    "rss",
-    "rss_hash_report",
-];
-
-/// The attributes of `<driver><host/>` the model reads and writes.
-pub(crate) const HOST_OFFLOAD_ATTRIBUTES: &[&str] =
-    &["csum", "gso", "tso4", "tso6", "ecn", "ufo", "mrg_rxbuf"];
-
-/// The attributes of `<driver><guest/>` the model reads and writes.
-pub(crate) const GUEST_OFFLOAD_ATTRIBUTES: &[&str] = &["csum", "tso4", "tso6", "ecn", "ufo"];
-
 /// `<driver name='vhost' queues='4' rx_queue_size='1024' .../>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]

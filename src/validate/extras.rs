@@ -3,11 +3,15 @@
 //! `extras.orphan`, `extras.unknown`).
 
 use super::Checker;
-use crate::model::interface::{
-    DRIVER_ATTRIBUTES, GUEST_OFFLOAD_ATTRIBUTES, HOST_OFFLOAD_ATTRIBUTES,
-};
 use crate::model::kind::InterfaceKind;
 use crate::model::Interface;
+
+/// True when the model reads and writes attribute `name` of the element at `element` (the
+/// grammar says): a kept copy of it would be a duplicate. Virtualport parameters are read on
+/// every virtualport type, so the untyped declaration (all of them) answers for each.
+fn modelled(kind: &InterfaceKind, element: &str, name: &str) -> bool {
+    crate::xml::grammar::modelled(kind.type_name(), Some(""), element, name)
+}
 
 impl Checker<'_> {
     pub(super) fn extras(&mut self) {
@@ -15,57 +19,6 @@ impl Checker<'_> {
             // Nothing kept: only the types whose source is kept verbatim have anything to say.
             self.source_shape(None);
             return;
-        }
-        // Attribute names the writer produces for each element path.
-        fn modelled(kind: &InterfaceKind, element: &str, name: &str) -> bool {
-            let known: &[&str] = match element {
-                "source" => match kind {
-                    InterfaceKind::Bridge(_) => &["bridge"],
-                    InterfaceKind::Network(_) => &["network", "portgroup", "portid"],
-                    InterfaceKind::Direct(_) => &["dev", "mode"],
-                    InterfaceKind::VhostUser(_) => &["type", "path", "mode"],
-                    InterfaceKind::Vdpa(_) => &["dev"],
-                    _ => &[],
-                },
-                "" => &["type", "managed", "trustGuestRxFilters"],
-                "mac" => &["address"],
-                "source/reconnect" => &["enabled", "timeout"],
-                "source/address" => &["type", "domain", "bus", "slot", "function"],
-                "vlan" => &["trunk"],
-                "virtualport" => &["type"],
-                "virtualport/parameters" => &[
-                    "managerid",
-                    "typeid",
-                    "typeidversion",
-                    "instanceid",
-                    "interfaceid",
-                    "profileid",
-                ],
-                "bandwidth/inbound" | "bandwidth/outbound" => {
-                    &["average", "peak", "burst", "floor"]
-                }
-                "port" => &["isolated"],
-                "script" | "downscript" => &["path"],
-                "target" => &["dev", "managed"],
-                "model" => &["type"],
-                "driver" => DRIVER_ATTRIBUTES,
-                "driver/host" => HOST_OFFLOAD_ATTRIBUTES,
-                "driver/guest" => GUEST_OFFLOAD_ATTRIBUTES,
-                "backend" => &["type", "tap", "vhost"],
-                "filterref" => &["filter"],
-                "teaming" => &["type", "persistent"],
-                "link" => &["state"],
-                "mtu" => &["size"],
-                "coalesce/rx/frames" => &["max"],
-                "boot" => &["order"],
-                "alias" => &["name"],
-                "rom" => &["bar", "file", "enabled"],
-                "address" => &["type", "domain", "bus", "slot", "function", "multifunction"],
-                e if e.starts_with("vlan/tag[") => &["id", "nativeMode"],
-                e if e.starts_with("filterref/parameter[") => &["name", "value"],
-                _ => &[],
-            };
-            known.contains(&name)
         }
         let i = self.i;
         let mut dups = Vec::new();
@@ -91,7 +44,7 @@ impl Checker<'_> {
             );
         }
         // Extras attached to elements the model does not write are never emitted.
-        let rendered = rendered_paths(i);
+        let rendered = crate::xml::written_paths(i);
         let mut orphans = Vec::new();
         for a in &i.extras.attributes {
             if !rendered.contains(&a.element) {
@@ -278,89 +231,3 @@ fn schema_element(parent: &str, name: &str) -> bool {
     allowed.contains(&name)
 }
 
-/// Paths of the elements the writer produces for this interface.
-fn rendered_paths(i: &Interface) -> Vec<String> {
-    let mut p: Vec<String> = vec![String::new()];
-    let mut add = |s: &str| p.push(s.to_owned());
-    if i.mac.is_some() {
-        add("mac");
-    }
-    match &i.kind {
-        InterfaceKind::Bridge(_)
-        | InterfaceKind::Network(_)
-        | InterfaceKind::Direct(_)
-        | InterfaceKind::Vdpa(_) => add("source"),
-        InterfaceKind::VhostUser(v) => {
-            add("source");
-            if v.reconnect.is_some() {
-                add("source/reconnect");
-            }
-        }
-        InterfaceKind::Hostdev(_) => {
-            add("source");
-            add("source/address");
-        }
-        _ => {}
-    }
-    if let Some(v) = &i.vlan {
-        add("vlan");
-        for n in 1..=v.tags.len() {
-            add(&format!("vlan/tag[{n}]"));
-        }
-    }
-    if i.virtualport.is_some() {
-        add("virtualport");
-        add("virtualport/parameters");
-    }
-    if let Some(bw) = &i.bandwidth {
-        add("bandwidth");
-        if bw.inbound.is_some() {
-            add("bandwidth/inbound");
-        }
-        if bw.outbound.is_some() {
-            add("bandwidth/outbound");
-        }
-    }
-    for (present, name) in [
-        (i.port_isolated.is_some(), "port"),
-        (i.script.is_some(), "script"),
-        (i.downscript.is_some(), "downscript"),
-        (i.target.is_some(), "target"),
-        (i.model.is_some(), "model"),
-        (i.backend.is_some(), "backend"),
-        (i.teaming.is_some(), "teaming"),
-        (i.link.is_some(), "link"),
-        (i.mtu.is_some(), "mtu"),
-        (i.boot.is_some(), "boot"),
-        (i.alias.is_some(), "alias"),
-        (i.rom.is_some(), "rom"),
-        (i.address.is_some(), "address"),
-    ] {
-        if present {
-            add(name);
-        }
-    }
-    if let Some(d) = &i.driver {
-        add("driver");
-        if d.host.is_some() {
-            add("driver/host");
-        }
-        if d.guest.is_some() {
-            add("driver/guest");
-        }
-    }
-    if let Some(f) = &i.filterref {
-        add("filterref");
-        for n in 1..=f.parameters.len() {
-            add(&format!("filterref/parameter[{n}]"));
-        }
-    }
-    if let Some(c) = &i.coalesce {
-        add("coalesce");
-        if c.rx_max_frames.is_some() {
-            add("coalesce/rx");
-            add("coalesce/rx/frames");
-        }
-    }
-    p
-}

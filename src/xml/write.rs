@@ -58,8 +58,33 @@ pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &
         depth: 0,
         path: String::new(),
         emitted: Vec::new(),
+        written: None,
     };
     w.interface(iface);
+}
+
+/// The paths of the elements the writer writes for `iface` (`""` for `<interface>`,
+/// `vlan/tag[2]` for repeated ones), in the order it writes them: where kept content can go.
+/// Validation asks the writer itself rather than a list kept beside it.
+pub(crate) fn written_paths(iface: &Interface) -> Vec<String> {
+    let mut out = String::new();
+    let mut w = W {
+        out: &mut out,
+        ex: &iface.extras,
+        // Paths are tracked only with extras; record them in any case.
+        has_extras: true,
+        ind: Indent {
+            first: "",
+            step: "",
+            spaces: true,
+        },
+        depth: 0,
+        path: String::new(),
+        emitted: Vec::new(),
+        written: Some(Vec::new()),
+    };
+    w.interface(iface);
+    w.written.unwrap_or_default()
 }
 
 /// Appends each of `ifaces` as [`render_interface_into`] does, one after another.
@@ -281,6 +306,8 @@ struct W<'m, 'o> {
     /// Known children whose trailing extras have been written, with the depth of their
     /// parent, innermost parent last (kept only with extras).
     emitted: Vec<(usize, &'static str)>,
+    /// The path of every element written, when asked ([`written_paths`]).
+    written: Option<Vec<String>>,
 }
 
 impl W<'_, '_> {
@@ -323,6 +350,9 @@ impl W<'_, '_> {
                 push_dec(&mut self.path, i as u64);
                 self.path.push(']');
             }
+        }
+        if let Some(w) = self.written.as_mut() {
+            w.push(self.path.clone());
         }
         self.start_tag(name, attrs);
         if self.has_extras {
