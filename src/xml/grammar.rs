@@ -35,6 +35,9 @@ pub struct Element {
     pub children: &'static [&'static str],
     /// True when the element may repeat (its paths carry an index: `vlan/tag[2]`).
     pub repeats: bool,
+    /// Children without which the element does not read (a hostdev `<source>` needs its
+    /// `<address>`).
+    pub required: &'static [&'static str],
 }
 
 impl Element {
@@ -53,7 +56,12 @@ impl Element {
             samples,
             children,
             repeats: false,
+            required: &[],
         }
+    }
+
+    const fn requiring(self, required: &'static [&'static str]) -> Element {
+        Element { required, ..self }
     }
 
     const fn repeated(self) -> Element {
@@ -175,7 +183,8 @@ pub const SOURCE_VDPA: Element = Element::new(
     &[],
 );
 /// `<source>` of `type='hostdev'`.
-pub const SOURCE_HOSTDEV: Element = Element::new("source", Type("hostdev"), &[], &[], &["address"]);
+pub const SOURCE_HOSTDEV: Element =
+    Element::new("source", Type("hostdev"), &[], &[], &["address"]).requiring(&["address"]);
 /// `<source><address type='pci' .../></source>` of `type='hostdev'`.
 pub const SOURCE_ADDRESS: Element = Element::new(
     "source/address",

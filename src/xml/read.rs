@@ -936,7 +936,7 @@ impl<'a> Cx<'a> {
                     Ok(Took::Known("mtu"))
                 }
                 "coalesce" if iface.coalesce.is_none() => {
-                    iface.coalesce = Some(cx.coalesce(cempty, ex)?);
+                    iface.coalesce = Some(cx.coalesce(c, cempty, ex)?);
                     Ok(Took::Known("coalesce"))
                 }
                 "boot" if iface.boot.is_none() => {
@@ -1030,6 +1030,7 @@ impl<'a> Cx<'a> {
                 InterfaceKind::Ethernet
             }
         };
+        writer_order(&mut ex);
         iface.extras = ex;
         Ok(ParsedInterface {
             interface: iface,
@@ -1535,8 +1536,9 @@ impl<'a> Cx<'a> {
         Ok(d)
     }
 
-    fn coalesce(&mut self, empty: bool, ex: &mut Extras) -> Result<Coalesce, Fatal> {
+    fn coalesce(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Coalesce, Fatal> {
         let mut co = Coalesce::default();
+        Self::keep_attrs(ex, "coalesce", self.lx.attrs_of(c), g::COALESCE.attributes);
         let mut rx_seen = false;
         self.children("coalesce", empty, ex, |cx, ex, rx, rxempty| {
             if rx.name != "rx" || rx_seen {
@@ -1563,6 +1565,24 @@ impl<'a> Cx<'a> {
             Ok(Took::Known("rx"))
         })?;
         Ok(co)
+    }
+}
+
+/// Puts kept content in the order the writer writes it (the grammar's element order; each
+/// element's kept attributes in the order they were read), so that a document whose elements
+/// came in another order reads back the same after a render.
+fn writer_order(ex: &mut Extras) {
+    if ex.attributes.len() > 1 {
+        let key = |a: &ExtraAttribute| g::anchor_rank(&a.element, None);
+        if ex.attributes.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
+            ex.attributes.sort_by_cached_key(key);
+        }
+    }
+    if ex.elements.len() > 1 {
+        let key = |n: &ExtraNode| g::anchor_rank(&n.parent, n.after.as_deref());
+        if ex.elements.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
+            ex.elements.sort_by_cached_key(key);
+        }
     }
 }
 
