@@ -136,7 +136,7 @@ impl ParseOptions {
                 .at(off),
             ));
         }
-        let mut cx = Cx::new(src);
+        let mut cx = DocReader::new(src);
         cx.lx.max_depth = self.max_depth;
         cx.lx.max_attributes = self.max_attributes;
         let res = cx.document(pre.interfaces);
@@ -246,17 +246,17 @@ fn indexed(prefix: &str, n: usize) -> SmolStr {
     SmolStr::from(s)
 }
 
-struct Cx<'a> {
+struct DocReader<'a> {
     src: &'a str,
     /// The tokenizer; it holds the attributes of the last start tag, which handlers borrow
     /// (`cx.lx.attrs_of(tag)`) while reporting through `rep`.
     lx: Lexer<'a>,
-    rep: Rep,
+    rep: Findings,
 }
 
 /// Where findings go while reading, apart from the tokenizer so that a handler can report
 /// while it holds the attributes it reads.
-struct Rep {
+struct Findings {
     diags: Vec<Diagnostic>,
     /// Non-fatal findings about value forms, for the interface being read.
     notes: Vec<Diagnostic>,
@@ -296,14 +296,14 @@ impl Seen {
 }
 
 /// What a child handler did with a child element.
-enum Took {
+enum ChildRead {
     /// Read as a known element with this name (the handler consumed it whole).
     Known(&'static str),
     /// Not known here: keep it verbatim.
     Unknown,
 }
 
-impl Rep {
+impl Findings {
     fn path(&self, rel: &str) -> String {
         match (self.base.is_empty(), rel.is_empty()) {
             (_, true) => self.base.to_string(),
@@ -463,12 +463,12 @@ impl Rep {
     }
 }
 
-impl<'a> Cx<'a> {
+impl<'a> DocReader<'a> {
     fn new(src: &'a str) -> Self {
-        Cx {
+        DocReader {
             src,
             lx: Lexer::new(src),
-            rep: Rep {
+            rep: Findings {
                 diags: Vec::new(),
                 notes: Vec::new(),
                 base: SmolStr::default(),
@@ -500,7 +500,7 @@ impl<'a> Cx<'a> {
         Self::keep_other_attrs(ex, rel, attrs, known);
     }
 
-    /// [`Cx::keep_attrs`] for any order.
+    /// [`DocReader::keep_attrs`] for any order.
     fn keep_other_attrs(ex: &mut Extras, rel: &str, attrs: &[Attr<'_>], known: &[&str]) {
         for a in attrs {
             if known.iter().any(|k| same(k, a.name)) {
@@ -526,7 +526,7 @@ impl<'a> Cx<'a> {
         mut f: F,
     ) -> Result<(), Fatal>
     where
-        F: FnMut(&mut Self, &mut Extras, &Tag<'a>, bool) -> Result<Took, Fatal>,
+        F: FnMut(&mut Self, &mut Extras, &Tag<'a>, bool) -> Result<ChildRead, Fatal>,
     {
         if empty {
             return Ok(());
@@ -539,23 +539,23 @@ impl<'a> Cx<'a> {
             let (start, ev) = self.next()?;
             let keep = match ev {
                 Tok::Start(e) => match f(self, ex, &e, false)? {
-                    Took::Known(n) => {
+                    ChildRead::Known(n) => {
                         after = Some(n);
                         seen.add(n);
                         false
                     }
-                    Took::Unknown => {
+                    ChildRead::Unknown => {
                         self.skip(&e, start)?;
                         true
                     }
                 },
                 Tok::Empty(e) => match f(self, ex, &e, true)? {
-                    Took::Known(n) => {
+                    ChildRead::Known(n) => {
                         after = Some(n);
                         seen.add(n);
                         false
                     }
-                    Took::Unknown => true,
+                    ChildRead::Unknown => true,
                 },
                 Tok::End => {
                     if ex.elements.len() > first {
@@ -585,7 +585,7 @@ impl<'a> Cx<'a> {
 
     /// Reads an element's children when none of them is known.
     fn opaque_children(&mut self, rel: &str, empty: bool, ex: &mut Extras) -> Result<(), Fatal> {
-        self.children(rel, empty, ex, |_, _, _, _| Ok(Took::Unknown))
+        self.children(rel, empty, ex, |_, _, _, _| Ok(ChildRead::Unknown))
     }
 
     // ----------------------------------------------------------------- documents
@@ -774,14 +774,14 @@ impl<'a> Cx<'a> {
                 "source" if source.is_none() => match cx.source(&ty, c, cempty, ex)? {
                     Some(k) => {
                         source = Some(k);
-                        Ok(Took::Known("source"))
+                        Ok(ChildRead::Known("source"))
                     }
-                    None => Ok(Took::Unknown),
+                    None => Ok(ChildRead::Unknown),
                 },
                 "mac" if iface.mac.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(addr) = find(a, "address") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     iface.mac = cx.rep.id("mac", addr);
                     if iface.mac.is_some() {
@@ -789,29 +789,29 @@ impl<'a> Cx<'a> {
                     }
                     Self::keep_attrs(ex, "mac", a, g::MAC.attributes);
                     cx.opaque_children("mac", cempty, ex)?;
-                    Ok(Took::Known("mac"))
+                    Ok(ChildRead::Known("mac"))
                 }
                 "vlan" if iface.vlan.is_none() => {
                     iface.vlan = Some(cx.vlan(c, cempty, ex)?);
-                    Ok(Took::Known("vlan"))
+                    Ok(ChildRead::Known("vlan"))
                 }
                 "virtualport" if iface.virtualport.is_none() => {
                     iface.virtualport = cx.virtualport(c, cempty, ex)?;
-                    Ok(Took::Known("virtualport"))
+                    Ok(ChildRead::Known("virtualport"))
                 }
                 "bandwidth" if iface.bandwidth.is_none() => {
                     iface.bandwidth = Some(Box::new(cx.bandwidth(c, cempty, ex)?));
-                    Ok(Took::Known("bandwidth"))
+                    Ok(ChildRead::Known("bandwidth"))
                 }
                 "port" if iface.port_isolated.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(iso) = find(a, "isolated") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     iface.port_isolated = cx.rep.yes_no("port", iso);
                     Self::keep_attrs(ex, "port", a, g::PORT.attributes);
                     cx.opaque_children("port", cempty, ex)?;
-                    Ok(Took::Known("port"))
+                    Ok(ChildRead::Known("port"))
                 }
                 "script" if iface.script.is_none() => {
                     cx.simple(c, cempty, ex, &g::SCRIPT, |_, v| {
@@ -835,14 +835,14 @@ impl<'a> Cx<'a> {
                     Self::keep_attrs(ex, "target", a, g::TARGET.attributes);
                     cx.opaque_children("target", cempty, ex)?;
                     iface.target = Some(t);
-                    Ok(Took::Known("target"))
+                    Ok(ChildRead::Known("target"))
                 }
                 "model" if iface.model.is_none() => cx.simple(c, cempty, ex, &g::MODEL, |_, v| {
                     iface.model = Some(SmolStr::new(v))
                 }),
                 "driver" if iface.driver.is_none() => {
                     iface.driver = Some(cx.driver(c, cempty, ex)?);
-                    Ok(Took::Known("driver"))
+                    Ok(ChildRead::Known("driver"))
                 }
                 "backend" if iface.backend.is_none() => {
                     let a = cx.lx.attrs_of(c);
@@ -854,12 +854,12 @@ impl<'a> Cx<'a> {
                     Self::keep_attrs(ex, "backend", a, g::BACKEND.attributes);
                     cx.opaque_children("backend", cempty, ex)?;
                     iface.backend = Some(Box::new(b));
-                    Ok(Took::Known("backend"))
+                    Ok(ChildRead::Known("backend"))
                 }
                 "filterref" if iface.filterref.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(f) = find(a, "filter") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     let mut fr = FilterRef {
                         filter: f.value.clone().into_owned(),
@@ -868,11 +868,11 @@ impl<'a> Cx<'a> {
                     Self::keep_attrs(ex, "filterref", a, g::FILTERREF.attributes);
                     cx.children("filterref", cempty, ex, |cx, ex, p, pempty| {
                         if p.name != "parameter" {
-                            return Ok(Took::Unknown);
+                            return Ok(ChildRead::Unknown);
                         }
                         let a = cx.lx.attrs_of(p);
                         let (Some(n), Some(v)) = (find(a, "name"), find(a, "value")) else {
-                            return Ok(Took::Unknown);
+                            return Ok(ChildRead::Unknown);
                         };
                         fr.parameters.push(FilterParameter {
                             name: n.value.clone().into_owned(),
@@ -881,17 +881,17 @@ impl<'a> Cx<'a> {
                         let rel = indexed("filterref/parameter[", fr.parameters.len());
                         Self::keep_attrs(ex, &rel, a, g::FILTERREF_PARAMETER.attributes);
                         cx.opaque_children(&rel, pempty, ex)?;
-                        Ok(Took::Known("parameter"))
+                        Ok(ChildRead::Known("parameter"))
                     })?;
                     // libvirt keeps filter variables sorted by name.
                     fr.parameters.sort_by(|a, b| a.name.cmp(&b.name));
                     iface.filterref = Some(Box::new(fr));
-                    Ok(Took::Known("filterref"))
+                    Ok(ChildRead::Known("filterref"))
                 }
                 "teaming" if iface.teaming.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(t) = find(a, "type") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     let tt = cx.rep.choice(
                         "teaming",
@@ -909,12 +909,12 @@ impl<'a> Cx<'a> {
                     }
                     Self::keep_attrs(ex, "teaming", a, g::TEAMING.attributes);
                     cx.opaque_children("teaming", cempty, ex)?;
-                    Ok(Took::Known("teaming"))
+                    Ok(ChildRead::Known("teaming"))
                 }
                 "link" if iface.link.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(s) = find(a, "state") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     iface.link = cx.rep.choice(
                         "link",
@@ -923,31 +923,31 @@ impl<'a> Cx<'a> {
                     );
                     Self::keep_attrs(ex, "link", a, g::LINK.attributes);
                     cx.opaque_children("link", cempty, ex)?;
-                    Ok(Took::Known("link"))
+                    Ok(ChildRead::Known("link"))
                 }
                 "mtu" if iface.mtu.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(s) = find(a, "size") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     iface.mtu = cx.rep.num("mtu", s);
                     Self::keep_attrs(ex, "mtu", a, g::MTU.attributes);
                     cx.opaque_children("mtu", cempty, ex)?;
-                    Ok(Took::Known("mtu"))
+                    Ok(ChildRead::Known("mtu"))
                 }
                 "coalesce" if iface.coalesce.is_none() => {
                     iface.coalesce = Some(cx.coalesce(c, cempty, ex)?);
-                    Ok(Took::Known("coalesce"))
+                    Ok(ChildRead::Known("coalesce"))
                 }
                 "boot" if iface.boot.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(o) = find(a, "order") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     iface.boot = cx.rep.num("boot", o);
                     Self::keep_attrs(ex, "boot", a, g::BOOT.attributes);
                     cx.opaque_children("boot", cempty, ex)?;
-                    Ok(Took::Known("boot"))
+                    Ok(ChildRead::Known("boot"))
                 }
                 "alias" if iface.alias.is_none() => cx.simple(c, cempty, ex, &g::ALIAS, |_, v| {
                     iface.alias = Some(SmolStr::new(v))
@@ -965,12 +965,12 @@ impl<'a> Cx<'a> {
                     Self::keep_attrs(ex, "rom", a, g::ROM.attributes);
                     cx.opaque_children("rom", cempty, ex)?;
                     iface.rom = Some(Box::new(rom));
-                    Ok(Took::Known("rom"))
+                    Ok(ChildRead::Known("rom"))
                 }
                 "address" if iface.address.is_none() => {
                     let a = cx.lx.attrs_of(c);
                     let Some(t) = find(a, "type") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     if t.value == "pci" {
                         let p = cx.rep.pci("address", a);
@@ -995,9 +995,9 @@ impl<'a> Cx<'a> {
                         Self::keep_attrs(ex, "address", a, &g::ADDRESS.attributes[..1]);
                     }
                     cx.opaque_children("address", cempty, ex)?;
-                    Ok(Took::Known("address"))
+                    Ok(ChildRead::Known("address"))
                 }
-                _ => Ok(Took::Unknown),
+                _ => Ok(ChildRead::Unknown),
             }
         })?;
         let end = self.pos();
@@ -1049,16 +1049,16 @@ impl<'a> Cx<'a> {
         ex: &mut Extras,
         decl: &g::Element,
         mut set: impl FnMut(&Attr<'a>, Cow<'a, str>),
-    ) -> Result<Took, Fatal> {
+    ) -> Result<ChildRead, Fatal> {
         let rel = decl.path;
         let a = self.lx.attrs_of(c);
         let Some(v) = decl.attributes.first().and_then(|attr| find(a, attr)) else {
-            return Ok(Took::Unknown);
+            return Ok(ChildRead::Unknown);
         };
         set(v, v.value.clone());
         Self::keep_attrs(ex, rel, a, decl.attributes);
         self.opaque_children(rel, empty, ex)?;
-        Ok(Took::Known(rel))
+        Ok(ChildRead::Known(rel))
     }
 
     fn source(
@@ -1070,7 +1070,7 @@ impl<'a> Cx<'a> {
     ) -> Result<Option<InterfaceKind>, Fatal> {
         let a = self.lx.attrs_of(c);
         let at = c.at;
-        let missing = |cx: &mut Rep, what: &str| {
+        let missing = |cx: &mut Findings, what: &str| {
             let d = Diagnostic::error(
                 "source.missing",
                 cx.path("source"),
@@ -1194,11 +1194,11 @@ impl<'a> Cx<'a> {
                 let mut reconnect = None;
                 self.children("source", empty, ex, |cx, ex, r, rempty| {
                     if r.name != "reconnect" || reconnect.is_some() {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     }
                     let ra = cx.lx.attrs_of(r);
                     let Some(en) = find(ra, "enabled") else {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     };
                     let rel = "source/reconnect";
                     let enabled = cx.rep.yes_no(rel, en);
@@ -1209,7 +1209,7 @@ impl<'a> Cx<'a> {
                     Self::keep_attrs(ex, rel, ra, g::SOURCE_RECONNECT.attributes);
                     cx.opaque_children(rel, rempty, ex)?;
                     reconnect = Some(enabled.map(|enabled| Reconnect { enabled, timeout }));
-                    Ok(Took::Known("reconnect"))
+                    Ok(ChildRead::Known("reconnect"))
                 })?;
                 Some(InterfaceKind::VhostUser(VhostUserSource {
                     path,
@@ -1222,7 +1222,7 @@ impl<'a> Cx<'a> {
                 let mut addr: Option<Option<PciAddress>> = None;
                 self.children("source", empty, ex, |cx, ex, c, cempty| {
                     if c.name != "address" || addr.is_some() {
-                        return Ok(Took::Unknown);
+                        return Ok(ChildRead::Unknown);
                     }
                     let aa = cx.lx.attrs_of(c);
                     let rel = "source/address";
@@ -1235,12 +1235,12 @@ impl<'a> Cx<'a> {
                             );
                             cx.rep.report("hostdev.address-type", rel, t, msg);
                         }
-                        None => return Ok(Took::Unknown),
+                        None => return Ok(ChildRead::Unknown),
                     }
                     addr = Some(cx.rep.pci(rel, aa));
                     Self::keep_attrs(ex, rel, aa, g::SOURCE_ADDRESS.attributes);
                     cx.opaque_children(rel, cempty, ex)?;
-                    Ok(Took::Known("address"))
+                    Ok(ChildRead::Known("address"))
                 })?;
                 match addr {
                     Some(Some(address)) => Some(InterfaceKind::Hostdev(HostdevSource { address })),
@@ -1267,11 +1267,11 @@ impl<'a> Cx<'a> {
         let mut n = 0usize;
         self.children("vlan", empty, ex, |cx, ex, t, tempty| {
             if t.name != "tag" {
-                return Ok(Took::Unknown);
+                return Ok(ChildRead::Unknown);
             }
             let ta = cx.lx.attrs_of(t);
             let Some(id) = find(ta, "id") else {
-                return Ok(Took::Unknown);
+                return Ok(ChildRead::Unknown);
             };
             n += 1;
             // `vlan/tag[N]`, inline: no allocation.
@@ -1293,7 +1293,7 @@ impl<'a> Cx<'a> {
             }
             Self::keep_attrs(ex, &rel, ta, g::VLAN_TAG.attributes);
             cx.opaque_children(&rel, tempty, ex)?;
-            Ok(Took::Known("tag"))
+            Ok(ChildRead::Known("tag"))
         })?;
         Ok(vlan)
     }
@@ -1314,7 +1314,7 @@ impl<'a> Cx<'a> {
         let mut ngiven = 0usize;
         self.children("virtualport", empty, ex, |cx, ex, p, pempty| {
             if p.name != "parameters" || params.is_some() {
-                return Ok(Took::Unknown);
+                return Ok(ChildRead::Unknown);
             }
             let rel = "virtualport/parameters";
             let pa = cx.lx.attrs_of(p);
@@ -1370,7 +1370,7 @@ impl<'a> Cx<'a> {
             Self::keep_attrs(ex, rel, pa, g::PARAMETERS_UNTYPED.attributes);
             cx.opaque_children(rel, pempty, ex)?;
             params = Some(u);
-            Ok(Took::Known("parameters"))
+            Ok(ChildRead::Known("parameters"))
         })?;
         let u = params.unwrap_or_default();
         let allowed: &[&str] = match ty.as_ref().map(|(t, _)| &**t) {
@@ -1439,7 +1439,7 @@ impl<'a> Cx<'a> {
             let (rel, name) = match d.name {
                 "inbound" if bw.inbound.is_none() => ("bandwidth/inbound", "inbound"),
                 "outbound" if bw.outbound.is_none() => ("bandwidth/outbound", "outbound"),
-                _ => return Ok(Took::Unknown),
+                _ => return Ok(ChildRead::Unknown),
             };
             let da = cx.lx.attrs_of(d);
             let mut rate = Rate::default();
@@ -1459,10 +1459,10 @@ impl<'a> Cx<'a> {
             cx.opaque_children(rel, dempty, ex)?;
             if name == "inbound" {
                 bw.inbound = Some(rate);
-                Ok(Took::Known("inbound"))
+                Ok(ChildRead::Known("inbound"))
             } else {
                 bw.outbound = Some(rate);
-                Ok(Took::Known("outbound"))
+                Ok(ChildRead::Known("outbound"))
             }
         })?;
         Ok(bw)
@@ -1510,7 +1510,7 @@ impl<'a> Cx<'a> {
                 Self::keep_attrs(ex, rel, oa, g::DRIVER_HOST.attributes);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.host = Some(h);
-                Ok(Took::Known("host"))
+                Ok(ChildRead::Known("host"))
             }
             "guest" if d.guest.is_none() => {
                 let rel = "driver/guest";
@@ -1529,9 +1529,9 @@ impl<'a> Cx<'a> {
                 Self::keep_attrs(ex, rel, oa, g::DRIVER_GUEST.attributes);
                 cx.opaque_children(rel, oempty, ex)?;
                 d.guest = Some(g);
-                Ok(Took::Known("guest"))
+                Ok(ChildRead::Known("guest"))
             }
-            _ => Ok(Took::Unknown),
+            _ => Ok(ChildRead::Unknown),
         })?;
         Ok(d)
     }
@@ -1542,7 +1542,7 @@ impl<'a> Cx<'a> {
         let mut rx_seen = false;
         self.children("coalesce", empty, ex, |cx, ex, rx, rxempty| {
             if rx.name != "rx" || rx_seen {
-                return Ok(Took::Unknown);
+                return Ok(ChildRead::Unknown);
             }
             rx_seen = true;
             let ra = cx.lx.attrs_of(rx);
@@ -1550,7 +1550,7 @@ impl<'a> Cx<'a> {
             let mut frames_seen = false;
             cx.children("coalesce/rx", rxempty, ex, |cx, ex, f, fempty| {
                 if f.name != "frames" || frames_seen {
-                    return Ok(Took::Unknown);
+                    return Ok(ChildRead::Unknown);
                 }
                 frames_seen = true;
                 let rel = "coalesce/rx/frames";
@@ -1560,9 +1560,9 @@ impl<'a> Cx<'a> {
                 }
                 Self::keep_attrs(ex, rel, fa, g::COALESCE_RX_FRAMES.attributes);
                 cx.opaque_children(rel, fempty, ex)?;
-                Ok(Took::Known("frames"))
+                Ok(ChildRead::Known("frames"))
             })?;
-            Ok(Took::Known("rx"))
+            Ok(ChildRead::Known("rx"))
         })?;
         Ok(co)
     }

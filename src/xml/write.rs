@@ -46,7 +46,7 @@ pub fn render_interface_indented(iface: &Interface, indent: &str, step: &str) ->
 /// ```
 pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &mut String) {
     let spaces = indent.bytes().all(|b| b == b' ') && step.bytes().all(|b| b == b' ');
-    let mut w = W {
+    let mut w = Writer {
         out,
         ex: &iface.extras,
         has_extras: !iface.extras.is_empty(),
@@ -68,7 +68,7 @@ pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &
 /// Validation asks the writer itself rather than a list kept beside it.
 pub(crate) fn written_paths(iface: &Interface) -> Vec<String> {
     let mut out = String::new();
-    let mut w = W {
+    let mut w = Writer {
         out: &mut out,
         ex: &iface.extras,
         // Paths are tracked only with extras; record them in any case.
@@ -104,7 +104,7 @@ pub fn render_interfaces_into(ifaces: &[Interface], indent: &str, step: &str, ou
     for batch in ifaces.chunks(BATCH) {
         let mut h = 0u8;
         for i in batch {
-            h ^= touch(i);
+            h ^= read_ahead(i);
         }
         std::hint::black_box(h);
         for i in batch {
@@ -118,7 +118,7 @@ const BATCH: usize = 16;
 
 /// Reads a byte of each string and list that rendering `i` reads: the loads do not depend on
 /// one another, so the processor waits for all of them at once.
-fn touch(i: &Interface) -> u8 {
+fn read_ahead(i: &Interface) -> u8 {
     fn b(s: &str) -> u8 {
         s.as_bytes().first().copied().unwrap_or(0)
     }
@@ -169,10 +169,10 @@ fn touch(i: &Interface) -> u8 {
 }
 
 /// An attribute value to write, or nothing.
-type A<'v> = (&'static str, Option<V<'v>>);
+type AttrValue<'v> = (&'static str, Option<Value<'v>>);
 
 #[derive(Clone, Copy)]
-enum V<'v> {
+enum Value<'v> {
     S(&'v str),
     N(u64),
     /// `0x` and at least this many lowercase hex digits.
@@ -181,28 +181,28 @@ enum V<'v> {
     Uuid([u8; 16]),
 }
 
-fn yn(b: Option<bool>) -> Option<V<'static>> {
-    b.map(|b| V::S(if b { "yes" } else { "no" }))
+fn yn(b: Option<bool>) -> Option<Value<'static>> {
+    b.map(|b| Value::S(if b { "yes" } else { "no" }))
 }
 
-fn onoff(b: Option<bool>) -> Option<V<'static>> {
-    b.map(|b| V::S(if b { "on" } else { "off" }))
+fn onoff(b: Option<bool>) -> Option<Value<'static>> {
+    b.map(|b| Value::S(if b { "on" } else { "off" }))
 }
 
-fn num<T: Into<u64>>(n: Option<T>) -> Option<V<'static>> {
-    n.map(|n| V::N(n.into()))
+fn num<T: Into<u64>>(n: Option<T>) -> Option<Value<'static>> {
+    n.map(|n| Value::N(n.into()))
 }
 
-fn s<T: AsRef<str>>(v: &Option<T>) -> Option<V<'_>> {
-    v.as_ref().map(|v| V::S(v.as_ref()))
+fn s<T: AsRef<str>>(v: &Option<T>) -> Option<Value<'_>> {
+    v.as_ref().map(|v| Value::S(v.as_ref()))
 }
 
-fn profileid(p: &Option<crate::model::ids::ProfileId>) -> Option<V<'_>> {
-    p.as_ref().map(|p| V::S(p.as_str()))
+fn profileid(p: &Option<crate::model::ids::ProfileId>) -> Option<Value<'_>> {
+    p.as_ref().map(|p| Value::S(p.as_str()))
 }
 
-fn uuid(u: Option<crate::model::ids::Uuid>) -> Option<V<'static>> {
-    u.map(|u| V::Uuid(*u.get().as_bytes()))
+fn uuid(u: Option<crate::model::ids::Uuid>) -> Option<Value<'static>> {
+    u.map(|u| Value::Uuid(*u.get().as_bytes()))
 }
 
 /// Indentation made of spaces only is cut from here when it is no longer.
@@ -261,7 +261,7 @@ fn push_hex_bytes(out: &mut String, octets: &[u8], seps: &[usize], sep: u8) {
     push_ascii(out, &buf[..n]);
 }
 
-/// What [`W::open`] hands to [`W::close`] about the element it opened.
+/// What [`Writer::open`] hands to [`Writer::close`] about the element it opened.
 struct Scope {
     /// Length of `path` before this element's segment was pushed.
     path_len: usize,
@@ -294,7 +294,7 @@ impl Indent<'_> {
     }
 }
 
-struct W<'m, 'o> {
+struct Writer<'m, 'o> {
     out: &'o mut String,
     ex: &'m Extras,
     has_extras: bool,
@@ -310,19 +310,19 @@ struct W<'m, 'o> {
     written: Option<Vec<String>>,
 }
 
-impl W<'_, '_> {
-    fn write_value(&mut self, v: V<'_>) {
+impl Writer<'_, '_> {
+    fn write_value(&mut self, v: Value<'_>) {
         match v {
-            V::S(s) => escape_attr(s, self.out),
-            V::N(n) => push_dec(self.out, n),
-            V::Hex(n, width) => push_hex(self.out, n, width),
-            V::Mac(o) => push_hex_bytes(self.out, &o, &[1, 2, 3, 4, 5], b':'),
-            V::Uuid(u) => push_hex_bytes(self.out, &u, &[4, 6, 8, 10], b'-'),
+            Value::S(s) => escape_attr(s, self.out),
+            Value::N(n) => push_dec(self.out, n),
+            Value::Hex(n, width) => push_hex(self.out, n, width),
+            Value::Mac(o) => push_hex_bytes(self.out, &o, &[1, 2, 3, 4, 5], b':'),
+            Value::Uuid(u) => push_hex_bytes(self.out, &u, &[4, 6, 8, 10], b'-'),
         }
     }
 
     /// Writes `<name` and the known attributes that have a value.
-    fn start_tag(&mut self, name: &'static str, attrs: &[A<'_>]) {
+    fn start_tag(&mut self, name: &'static str, attrs: &[AttrValue<'_>]) {
         self.ind.push(self.out, self.depth);
         self.out.push('<');
         self.out.push_str(name);
@@ -338,7 +338,7 @@ impl W<'_, '_> {
     }
 
     /// Writes the start tag of `name` (with the extras' attributes for it) and enters it.
-    fn open(&mut self, name: &'static str, index: Option<usize>, attrs: &[A<'_>]) -> Scope {
+    fn open(&mut self, name: &'static str, index: Option<usize>, attrs: &[AttrValue<'_>]) -> Scope {
         let path_len = self.path.len();
         if self.has_extras && self.depth > 0 {
             if !self.path.is_empty() {
@@ -459,7 +459,7 @@ impl W<'_, '_> {
     }
 
     /// An element with attributes and no known children.
-    fn leaf(&mut self, name: &'static str, attrs: &[A<'_>]) {
+    fn leaf(&mut self, name: &'static str, attrs: &[AttrValue<'_>]) {
         if !self.has_extras {
             // What open and close write when nothing is kept.
             self.start_tag(name, attrs);
@@ -470,7 +470,7 @@ impl W<'_, '_> {
         self.close(name, scope);
     }
 
-    fn leaf_indexed(&mut self, name: &'static str, index: usize, attrs: &[A<'_>]) {
+    fn leaf_indexed(&mut self, name: &'static str, index: usize, attrs: &[AttrValue<'_>]) {
         if !self.has_extras {
             self.leaf(name, attrs);
             return;
@@ -485,13 +485,13 @@ impl W<'_, '_> {
             "interface",
             None,
             &g::INTERFACE.zip([
-                Some(V::S(i.kind.type_name())),
+                Some(Value::S(i.kind.type_name())),
                 managed,
                 yn(i.trust_guest_rx_filters),
             ]),
         );
         if let Some(mac) = i.mac {
-            self.leaf("mac", &g::MAC.zip([Some(V::Mac(mac.octets()))]));
+            self.leaf("mac", &g::MAC.zip([Some(Value::Mac(mac.octets()))]));
         }
         self.source(i);
         if let Some(v) = &i.vlan {
@@ -502,7 +502,7 @@ impl W<'_, '_> {
                     n + 1,
                     &g::VLAN_TAG.zip([
                         num(Some(t.id.get())),
-                        t.native_mode.map(|m| V::S(m.as_str())),
+                        t.native_mode.map(|m| Value::S(m.as_str())),
                     ]),
                 );
             }
@@ -524,19 +524,19 @@ impl W<'_, '_> {
             self.leaf("port", &g::PORT.zip([yn(Some(iso))]));
         }
         if let Some(p) = &i.script {
-            self.leaf("script", &g::SCRIPT.zip([Some(V::S(p))]));
+            self.leaf("script", &g::SCRIPT.zip([Some(Value::S(p))]));
         }
         if let Some(p) = &i.downscript {
-            self.leaf("downscript", &g::DOWNSCRIPT.zip([Some(V::S(p))]));
+            self.leaf("downscript", &g::DOWNSCRIPT.zip([Some(Value::S(p))]));
         }
         if let Some(t) = &i.target {
             self.leaf(
                 "target",
-                &g::TARGET.zip([t.dev.as_ref().map(|d| V::S(d.as_str())), yn(t.managed)]),
+                &g::TARGET.zip([t.dev.as_ref().map(|d| Value::S(d.as_str())), yn(t.managed)]),
             );
         }
         if let Some(m) = &i.model {
-            self.leaf("model", &g::MODEL.zip([Some(V::S(m))]));
+            self.leaf("model", &g::MODEL.zip([Some(Value::S(m))]));
         }
         if let Some(d) = &i.driver {
             if !matches!(i.kind, InterfaceKind::Hostdev(_)) {
@@ -553,7 +553,7 @@ impl W<'_, '_> {
             let sc_filterref = self.open(
                 "filterref",
                 None,
-                &g::FILTERREF.zip([Some(V::S(&f.filter))]),
+                &g::FILTERREF.zip([Some(Value::S(&f.filter))]),
             );
             // libvirt writes filter variables sorted by name (stable for repeated names).
             let mut params: Vec<&crate::model::FilterParameter> = f.parameters.iter().collect();
@@ -562,7 +562,8 @@ impl W<'_, '_> {
                 self.leaf_indexed(
                     "parameter",
                     n + 1,
-                    &g::FILTERREF_PARAMETER.zip([Some(V::S(&p.name)), Some(V::S(&p.value))]),
+                    &g::FILTERREF_PARAMETER
+                        .zip([Some(Value::S(&p.name)), Some(Value::S(&p.value))]),
                 );
             }
             self.close("filterref", sc_filterref);
@@ -574,11 +575,11 @@ impl W<'_, '_> {
             };
             self.leaf(
                 "teaming",
-                &g::TEAMING.zip([Some(V::S(ty)), s(&t.persistent)]),
+                &g::TEAMING.zip([Some(Value::S(ty)), s(&t.persistent)]),
             );
         }
         if let Some(l) = i.link {
-            self.leaf("link", &g::LINK.zip([Some(V::S(l.as_str()))]));
+            self.leaf("link", &g::LINK.zip([Some(Value::S(l.as_str()))]));
         }
         if let Some(m) = i.mtu {
             self.leaf("mtu", &g::MTU.zip([num(Some(m))]));
@@ -605,7 +606,7 @@ impl W<'_, '_> {
             self.leaf("boot", &g::BOOT.zip([num(Some(o))]));
         }
         if let Some(a) = &i.alias {
-            self.leaf("alias", &g::ALIAS.zip([Some(V::S(a))]));
+            self.leaf("alias", &g::ALIAS.zip([Some(Value::S(a))]));
         }
         if let Some(r) = &i.rom {
             self.leaf(
@@ -617,17 +618,17 @@ impl W<'_, '_> {
             Some(DeviceAddress::Pci(p)) => self.leaf(
                 "address",
                 &g::ADDRESS.zip([
-                    Some(V::S("pci")),
-                    Some(V::Hex(p.domain.into(), 4)),
-                    Some(V::Hex(p.bus.into(), 2)),
-                    Some(V::Hex(p.slot.into(), 2)),
-                    Some(V::Hex(p.function.into(), 1)),
+                    Some(Value::S("pci")),
+                    Some(Value::Hex(p.domain.into(), 4)),
+                    Some(Value::Hex(p.bus.into(), 2)),
+                    Some(Value::Hex(p.slot.into(), 2)),
+                    Some(Value::Hex(p.function.into(), 1)),
                     onoff(p.multifunction),
                 ]),
             ),
             Some(DeviceAddress::Other { address_type }) => self.leaf(
                 "address",
-                &[(g::ADDRESS.attributes[0], Some(V::S(address_type)))],
+                &[(g::ADDRESS.attributes[0], Some(Value::S(address_type)))],
             ),
             None => {}
         }
@@ -639,16 +640,22 @@ impl W<'_, '_> {
         match &i.kind {
             InterfaceKind::Bridge(b) => self.leaf(
                 "source",
-                &g::SOURCE_BRIDGE.zip([Some(V::S(b.bridge.as_str()))]),
+                &g::SOURCE_BRIDGE.zip([Some(Value::S(b.bridge.as_str()))]),
             ),
             InterfaceKind::Network(n) => self.leaf(
                 "source",
-                &g::SOURCE_NETWORK.zip([Some(V::S(&n.network)), s(&n.portgroup), uuid(n.portid)]),
+                &g::SOURCE_NETWORK.zip([
+                    Some(Value::S(&n.network)),
+                    s(&n.portgroup),
+                    uuid(n.portid),
+                ]),
             ),
             InterfaceKind::Direct(d) => self.leaf(
                 "source",
-                &g::SOURCE_DIRECT
-                    .zip([Some(V::S(d.dev.as_str())), d.mode.map(|m| V::S(m.as_str()))]),
+                &g::SOURCE_DIRECT.zip([
+                    Some(Value::S(d.dev.as_str())),
+                    d.mode.map(|m| Value::S(m.as_str())),
+                ]),
             ),
             InterfaceKind::VhostUser(v) => {
                 let has_source_extras = self.has_extras
@@ -661,9 +668,9 @@ impl W<'_, '_> {
                     "source",
                     None,
                     &g::SOURCE_VHOSTUSER.zip([
-                        v.path.as_ref().map(|_| V::S("unix")),
+                        v.path.as_ref().map(|_| Value::S("unix")),
                         s(&v.path),
-                        v.mode.map(|m| V::S(m.as_str())),
+                        v.mode.map(|m| Value::S(m.as_str())),
                     ]),
                 );
                 if let Some(r) = v.reconnect {
@@ -683,25 +690,25 @@ impl W<'_, '_> {
                 self.leaf(
                     "address",
                     &g::SOURCE_ADDRESS.zip([
-                        Some(V::S("pci")),
-                        Some(V::Hex(a.domain.into(), 4)),
-                        Some(V::Hex(a.bus.into(), 2)),
-                        Some(V::Hex(a.slot.into(), 2)),
-                        Some(V::Hex(a.function.into(), 1)),
+                        Some(Value::S("pci")),
+                        Some(Value::Hex(a.domain.into(), 4)),
+                        Some(Value::Hex(a.bus.into(), 2)),
+                        Some(Value::Hex(a.slot.into(), 2)),
+                        Some(Value::Hex(a.function.into(), 1)),
                     ]),
                 );
                 self.close("source", sc_source);
             }
             InterfaceKind::Vdpa(v) => {
-                self.leaf("source", &g::SOURCE_VDPA.zip([Some(V::S(&v.dev))]))
+                self.leaf("source", &g::SOURCE_VDPA.zip([Some(Value::S(&v.dev))]))
             }
             InterfaceKind::Ethernet | InterfaceKind::User | InterfaceKind::Other(_) => {}
         }
     }
 
     fn virtualport(&mut self, vp: &VirtualPort) {
-        const NO: A<'static> = ("", None);
-        let (params, len): ([A<'_>; 6], usize) = match vp {
+        const NO: AttrValue<'static> = ("", None);
+        let (params, len): ([AttrValue<'_>; 6], usize) = match vp {
             VirtualPort::Qbg(q) => {
                 let [a, b, c, d] = g::PARAMETERS_QBG.zip([
                     num(q.managerid.map(|v| v.get())),
@@ -739,7 +746,7 @@ impl W<'_, '_> {
         let sc_virtualport = self.open(
             "virtualport",
             None,
-            &g::VIRTUALPORT.zip([vp.type_name().map(V::S)]),
+            &g::VIRTUALPORT.zip([vp.type_name().map(Value::S)]),
         );
         let any = params.iter().any(|(_, v)| v.is_some());
         let has_param_extras = self.extras_under("virtualport/parameters")
