@@ -61,6 +61,8 @@
 //! assert!(out.contains("    <interface type='direct'>\n      <source dev='eth0' mode='passthrough'/>"));
 //! # Ok::<(), vifxml::Diagnostics>(())
 //! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 #[cfg(feature = "audit")]
 pub mod audit;
