@@ -510,6 +510,9 @@ pub struct Driver {
     /// Virtio packed ring.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub packed: Option<bool>,
+    /// One page per virtqueue (`page_per_vq='on'`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_per_vq: Option<bool>,
     /// Virtio IOMMU platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iommu: Option<bool>,

@@ -14,16 +14,11 @@ impl Checker<'_> {
         let virtio = is_virtio_model(self.i.model.as_deref());
         if !virtio {
             // virDomainCheckVirtioOptionsAreAbsent: any value, on or off, is refused.
-            let page_per_vq = self
-                .i
-                .extras
-                .attributes_of("driver")
-                .any(|a| a.name.as_str() == "page_per_vq");
             for (name, set) in [
                 ("iommu", d.iommu.is_some()),
                 ("ats", d.ats.is_some()),
                 ("packed", d.packed.is_some()),
-                ("page_per_vq", page_per_vq),
+                ("page_per_vq", d.page_per_vq.is_some()),
             ] {
                 if set {
                     self.err(

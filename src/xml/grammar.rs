@@ -297,9 +297,10 @@ pub const DRIVER: Element = Element::new(
         "iommu",
         "ats",
         "packed",
+        "page_per_vq",
     ],
     &[
-        "vhost", "iothread", "on", "off", "4", "512", "512", "on", "on", "on", "on", "on",
+        "vhost", "iothread", "on", "off", "4", "512", "512", "on", "on", "on", "on", "on", "on",
     ],
     &["host", "guest"],
 );

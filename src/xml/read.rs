@@ -1482,6 +1482,7 @@ impl<'a> DocReader<'a> {
                 "ioeventfd" => d.ioeventfd = self.rep.on_off(rel, attr),
                 "event_idx" => d.event_idx = self.rep.on_off(rel, attr),
                 "packed" => d.packed = self.rep.on_off(rel, attr),
+                "page_per_vq" => d.page_per_vq = self.rep.on_off(rel, attr),
                 "iommu" => d.iommu = self.rep.on_off(rel, attr),
                 "ats" => d.ats = self.rep.on_off(rel, attr),
                 "rss" => d.rss = self.rep.on_off(rel, attr),

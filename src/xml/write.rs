@@ -781,6 +781,7 @@ impl Writer<'_, '_> {
                 onoff(d.iommu),
                 onoff(d.ats),
                 onoff(d.packed),
+                onoff(d.page_per_vq),
             ]),
         );
         if let Some(h) = &d.host {
