@@ -73,10 +73,10 @@ impl<'a> Arbitrary<'a> for DeviceName {
 impl<'a> Arbitrary<'a> for PciAddress {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         PciAddress::new(
-            bounded(u, 0xFFFF_FFFF)?,
-            bounded(u, 0xFF)?,
-            bounded(u, 0x1F)?,
-            bounded(u, 7)?,
+            bounded(u, PciAddress::DOMAIN_MAX)?,
+            bounded(u, PciAddress::BUS_MAX)?,
+            bounded(u, PciAddress::SLOT_MAX)?,
+            bounded(u, PciAddress::FUNCTION_MAX)?,
         )
         .map_err(|_| arbitrary::Error::IncorrectFormat)
     }

@@ -609,37 +609,52 @@ fn pci_part_schema(max: u64, pattern: &str) -> Schema {
     })
 }
 pub(crate) fn pci_domain_schema(_: &mut SchemaGenerator) -> Schema {
-    pci_part_schema(0xFFFF_FFFF, "^0[xX]0*[0-9a-fA-F]{1,8}$")
+    pci_part_schema(PciAddress::DOMAIN_MAX, "^0[xX]0*[0-9a-fA-F]{1,8}$")
 }
 pub(crate) fn pci_bus_schema(_: &mut SchemaGenerator) -> Schema {
-    pci_part_schema(0xFF, "^0[xX]0*[0-9a-fA-F]{1,2}$")
+    pci_part_schema(PciAddress::BUS_MAX, "^0[xX]0*[0-9a-fA-F]{1,2}$")
 }
 pub(crate) fn pci_slot_schema(_: &mut SchemaGenerator) -> Schema {
-    pci_part_schema(0x1F, "^0[xX]0*[01]?[0-9a-fA-F]$")
+    pci_part_schema(PciAddress::SLOT_MAX, "^0[xX]0*[01]?[0-9a-fA-F]$")
 }
 pub(crate) fn pci_function_schema(_: &mut SchemaGenerator) -> Schema {
-    pci_part_schema(7, "^0[xX]0*[0-7]$")
+    pci_part_schema(PciAddress::FUNCTION_MAX, "^0[xX]0*[0-7]$")
 }
 
 impl PciAddress {
+    /// Largest PCI domain (Intel VMD puts devices in domains above 0xFFFF).
+    pub const DOMAIN_MAX: u64 = 0xFFFF_FFFF;
+    /// Largest PCI bus.
+    pub const BUS_MAX: u64 = 0xFF;
+    /// Largest PCI slot.
+    pub const SLOT_MAX: u64 = 0x1F;
+    /// Largest PCI function.
+    pub const FUNCTION_MAX: u64 = 7;
+
+    /// The largest value of the part a range error names (the function's for any other kind).
+    pub const fn max_of(kind: IdErrorKind) -> u64 {
+        match kind {
+            IdErrorKind::PciDomainRange => Self::DOMAIN_MAX,
+            IdErrorKind::PciBusRange => Self::BUS_MAX,
+            IdErrorKind::PciSlotRange => Self::SLOT_MAX,
+            _ => Self::FUNCTION_MAX,
+        }
+    }
+
     /// Builds an address, checking each part's range.
     pub fn new(domain: u64, bus: u64, slot: u64, function: u64) -> Result<Self, IdError> {
+        let part = |v, kind| check_pci(v, Self::max_of(kind), kind);
         Ok(PciAddress {
-            domain: check_pci(domain, 0xFFFF_FFFF, IdErrorKind::PciDomainRange)? as u32,
-            bus: check_pci(bus, 0xFF, IdErrorKind::PciBusRange)? as u8,
-            slot: check_pci(slot, 0x1F, IdErrorKind::PciSlotRange)? as u8,
-            function: check_pci(function, 7, IdErrorKind::PciFunctionRange)? as u8,
+            domain: part(domain, IdErrorKind::PciDomainRange)? as u32,
+            bus: part(bus, IdErrorKind::PciBusRange)? as u8,
+            slot: part(slot, IdErrorKind::PciSlotRange)? as u8,
+            function: part(function, IdErrorKind::PciFunctionRange)? as u8,
         })
     }
 
     /// Checks one part given as text (any base libvirt reads) against its range.
     pub fn parse_part(kind: IdErrorKind, s: &str) -> Result<u64, IdError> {
-        let max = match kind {
-            IdErrorKind::PciDomainRange => 0xFFFF_FFFF,
-            IdErrorKind::PciBusRange => 0xFF,
-            IdErrorKind::PciSlotRange => 0x1F,
-            _ => 7,
-        };
+        let max = Self::max_of(kind);
         let v = parse_base0(s)?;
         check_pci(v, max, kind).map_err(|e| IdError {
             value: s.to_owned(),
@@ -666,12 +681,7 @@ fn check_pci(v: u64, max: u64, kind: IdErrorKind) -> Result<u64, IdError> {
 }
 
 fn de_pci_part<'de, D: Deserializer<'de>>(d: D, kind: IdErrorKind) -> Result<u64, D::Error> {
-    let max = match kind {
-        IdErrorKind::PciDomainRange => 0xFFFF_FFFF,
-        IdErrorKind::PciBusRange => 0xFF,
-        IdErrorKind::PciSlotRange => 0x1F,
-        _ => 7,
-    };
+    let max = PciAddress::max_of(kind);
     match NumOrStr::deserialize(d)? {
         NumOrStr::Num(n) => check_pci(n, max, kind).map_err(serde::de::Error::custom),
         NumOrStr::Str(s) if is_hex_literal(&s) => {

@@ -413,16 +413,28 @@ impl Findings {
                 IdErrorKind::PciDomainRange,
                 Form::Uint32,
                 8,
-                0xFFFF_FFFF,
+                PciAddress::DOMAIN_MAX,
             ),
-            ("bus", IdErrorKind::PciBusRange, Form::Uint8, 2, 0xFF),
-            ("slot", IdErrorKind::PciSlotRange, Form::PciSlot, 2, 0x1F),
+            (
+                "bus",
+                IdErrorKind::PciBusRange,
+                Form::Uint8,
+                2,
+                PciAddress::BUS_MAX,
+            ),
+            (
+                "slot",
+                IdErrorKind::PciSlotRange,
+                Form::PciSlot,
+                2,
+                PciAddress::SLOT_MAX,
+            ),
             (
                 "function",
                 IdErrorKind::PciFunctionRange,
                 Form::PciFunc,
                 1,
-                7,
+                PciAddress::FUNCTION_MAX,
             ),
         ];
         // Index of the next attribute to look at first: documents give the parts in order.
@@ -1616,10 +1628,30 @@ mod tests {
     #[test]
     fn canonical_hex_agrees_with_the_general_reader() {
         let parts = [
-            (IdErrorKind::PciDomainRange, Form::Uint32, 8, 0xFFFF_FFFFu64),
-            (IdErrorKind::PciBusRange, Form::Uint8, 2, 0xFF),
-            (IdErrorKind::PciSlotRange, Form::PciSlot, 2, 0x1F),
-            (IdErrorKind::PciFunctionRange, Form::PciFunc, 1, 7),
+            (
+                IdErrorKind::PciDomainRange,
+                Form::Uint32,
+                8,
+                PciAddress::DOMAIN_MAX,
+            ),
+            (
+                IdErrorKind::PciBusRange,
+                Form::Uint8,
+                2,
+                PciAddress::BUS_MAX,
+            ),
+            (
+                IdErrorKind::PciSlotRange,
+                Form::PciSlot,
+                2,
+                PciAddress::SLOT_MAX,
+            ),
+            (
+                IdErrorKind::PciFunctionRange,
+                Form::PciFunc,
+                1,
+                PciAddress::FUNCTION_MAX,
+            ),
         ];
         let values = [
             "0x0",
