@@ -781,236 +781,7 @@ impl<'a> DocReader<'a> {
 
         let mut source: Option<InterfaceKind> = None;
         self.children("", empty, &mut ex, |cx, ex, c, cempty| {
-            let name = c.name;
-            match name {
-                "source" if source.is_none() => match cx.source(&ty, c, cempty, ex)? {
-                    Some(k) => {
-                        source = Some(k);
-                        Ok(ChildRead::Known("source"))
-                    }
-                    None => Ok(ChildRead::Unknown),
-                },
-                "mac" if iface.mac.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(addr) = find(a, "address") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    iface.mac = cx.rep.id("mac", addr);
-                    if iface.mac.is_some() {
-                        cx.rep.form("mac", addr, Form::Mac);
-                    }
-                    Self::keep_attrs(ex, "mac", a, g::MAC.attributes);
-                    cx.opaque_children("mac", cempty, ex)?;
-                    Ok(ChildRead::Known("mac"))
-                }
-                "vlan" if iface.vlan.is_none() => {
-                    iface.vlan = Some(cx.vlan(c, cempty, ex)?);
-                    Ok(ChildRead::Known("vlan"))
-                }
-                "virtualport" if iface.virtualport.is_none() => {
-                    iface.virtualport = cx.virtualport(c, cempty, ex)?;
-                    Ok(ChildRead::Known("virtualport"))
-                }
-                "bandwidth" if iface.bandwidth.is_none() => {
-                    iface.bandwidth = Some(Box::new(cx.bandwidth(c, cempty, ex)?));
-                    Ok(ChildRead::Known("bandwidth"))
-                }
-                "port" if iface.port_isolated.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(iso) = find(a, "isolated") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    iface.port_isolated = cx.rep.yes_no("port", iso);
-                    Self::keep_attrs(ex, "port", a, g::PORT.attributes);
-                    cx.opaque_children("port", cempty, ex)?;
-                    Ok(ChildRead::Known("port"))
-                }
-                "script" if iface.script.is_none() => {
-                    cx.simple(c, cempty, ex, &g::SCRIPT, |_, v| {
-                        iface.script = Some(SmolStr::new(v))
-                    })
-                }
-                "downscript" if iface.downscript.is_none() => {
-                    cx.simple(c, cempty, ex, &g::DOWNSCRIPT, |_, v| {
-                        iface.downscript = Some(SmolStr::new(v))
-                    })
-                }
-                "target" if iface.target.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let mut t = Target::default();
-                    if let Some(d) = find(a, "dev") {
-                        t.dev = cx.rep.id::<DeviceName>("target", d);
-                    }
-                    if let Some(m) = find(a, "managed") {
-                        t.managed = cx.rep.yes_no("target", m);
-                    }
-                    Self::keep_attrs(ex, "target", a, g::TARGET.attributes);
-                    cx.opaque_children("target", cempty, ex)?;
-                    iface.target = Some(t);
-                    Ok(ChildRead::Known("target"))
-                }
-                "model" if iface.model.is_none() => cx.simple(c, cempty, ex, &g::MODEL, |_, v| {
-                    iface.model = Some(SmolStr::new(v))
-                }),
-                "driver" if iface.driver.is_none() => {
-                    iface.driver = Some(cx.driver(c, cempty, ex)?);
-                    Ok(ChildRead::Known("driver"))
-                }
-                "backend" if iface.backend.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let b = Backend {
-                        backend_type: find(a, "type").map(|v| v.value.clone().into_owned()),
-                        tap: find(a, "tap").map(|v| v.value.clone().into_owned()),
-                        vhost: find(a, "vhost").map(|v| v.value.clone().into_owned()),
-                    };
-                    Self::keep_attrs(ex, "backend", a, g::BACKEND.attributes);
-                    cx.opaque_children("backend", cempty, ex)?;
-                    iface.backend = Some(Box::new(b));
-                    Ok(ChildRead::Known("backend"))
-                }
-                "filterref" if iface.filterref.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(f) = find(a, "filter") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    let mut fr = FilterRef {
-                        filter: f.value.clone().into_owned(),
-                        parameters: Vec::new(),
-                    };
-                    Self::keep_attrs(ex, "filterref", a, g::FILTERREF.attributes);
-                    cx.children("filterref", cempty, ex, |cx, ex, p, pempty| {
-                        if p.name != "parameter" {
-                            return Ok(ChildRead::Unknown);
-                        }
-                        let a = cx.lx.attrs_of(p);
-                        let (Some(n), Some(v)) = (find(a, "name"), find(a, "value")) else {
-                            return Ok(ChildRead::Unknown);
-                        };
-                        fr.parameters.push(FilterParameter {
-                            name: n.value.clone().into_owned(),
-                            value: v.value.clone().into_owned(),
-                        });
-                        let rel = indexed("filterref/parameter[", fr.parameters.len());
-                        Self::keep_attrs(ex, &rel, a, g::FILTERREF_PARAMETER.attributes);
-                        cx.opaque_children(&rel, pempty, ex)?;
-                        Ok(ChildRead::Known("parameter"))
-                    })?;
-                    // libvirt keeps filter variables sorted by name.
-                    fr.parameters.sort_by(|a, b| a.name.cmp(&b.name));
-                    iface.filterref = Some(Box::new(fr));
-                    Ok(ChildRead::Known("filterref"))
-                }
-                "teaming" if iface.teaming.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(t) = find(a, "type") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    let tt = cx.rep.choice(
-                        "teaming",
-                        t,
-                        &[
-                            ("persistent", TeamingType::Persistent),
-                            ("transient", TeamingType::Transient),
-                        ],
-                    );
-                    if let Some(tt) = tt {
-                        iface.teaming = Some(Box::new(Teaming {
-                            teaming_type: tt,
-                            persistent: find(a, "persistent").map(|v| v.value.clone().into_owned()),
-                        }));
-                    }
-                    Self::keep_attrs(ex, "teaming", a, g::TEAMING.attributes);
-                    cx.opaque_children("teaming", cempty, ex)?;
-                    Ok(ChildRead::Known("teaming"))
-                }
-                "link" if iface.link.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(s) = find(a, "state") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    iface.link = cx.rep.choice(
-                        "link",
-                        s,
-                        &[("up", LinkState::Up), ("down", LinkState::Down)],
-                    );
-                    Self::keep_attrs(ex, "link", a, g::LINK.attributes);
-                    cx.opaque_children("link", cempty, ex)?;
-                    Ok(ChildRead::Known("link"))
-                }
-                "mtu" if iface.mtu.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(s) = find(a, "size") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    iface.mtu = cx.rep.num("mtu", s);
-                    Self::keep_attrs(ex, "mtu", a, g::MTU.attributes);
-                    cx.opaque_children("mtu", cempty, ex)?;
-                    Ok(ChildRead::Known("mtu"))
-                }
-                "coalesce" if iface.coalesce.is_none() => {
-                    iface.coalesce = Some(cx.coalesce(c, cempty, ex)?);
-                    Ok(ChildRead::Known("coalesce"))
-                }
-                "boot" if iface.boot.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(o) = find(a, "order") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    iface.boot = cx.rep.num("boot", o);
-                    Self::keep_attrs(ex, "boot", a, g::BOOT.attributes);
-                    cx.opaque_children("boot", cempty, ex)?;
-                    Ok(ChildRead::Known("boot"))
-                }
-                "alias" if iface.alias.is_none() => cx.simple(c, cempty, ex, &g::ALIAS, |_, v| {
-                    iface.alias = Some(SmolStr::new(v))
-                }),
-                "rom" if iface.rom.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let mut rom = Rom::default();
-                    if let Some(b) = find(a, "bar") {
-                        rom.bar = cx.rep.on_off("rom", b);
-                    }
-                    if let Some(en) = find(a, "enabled") {
-                        rom.enabled = cx.rep.yes_no("rom", en);
-                    }
-                    rom.file = find(a, "file").map(|v| v.value.clone().into_owned());
-                    Self::keep_attrs(ex, "rom", a, g::ROM.attributes);
-                    cx.opaque_children("rom", cempty, ex)?;
-                    iface.rom = Some(Box::new(rom));
-                    Ok(ChildRead::Known("rom"))
-                }
-                "address" if iface.address.is_none() => {
-                    let a = cx.lx.attrs_of(c);
-                    let Some(t) = find(a, "type") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    if t.value == "pci" {
-                        let p = cx.rep.pci("address", a);
-                        Self::keep_attrs(ex, "address", a, g::ADDRESS.attributes);
-                        if let Some(p) = p {
-                            let multifunction = match find(a, "multifunction") {
-                                Some(m) => cx.rep.on_off("address", m),
-                                None => None,
-                            };
-                            iface.address = Some(DeviceAddress::Pci(GuestPciAddress {
-                                domain: p.domain,
-                                bus: p.bus,
-                                slot: p.slot,
-                                function: p.function,
-                                multifunction,
-                            }));
-                        }
-                    } else {
-                        iface.address = Some(DeviceAddress::Other {
-                            address_type: t.value.clone().into_owned(),
-                        });
-                        Self::keep_attrs(ex, "address", a, &g::ADDRESS.attributes[..1]);
-                    }
-                    cx.opaque_children("address", cempty, ex)?;
-                    Ok(ChildRead::Known("address"))
-                }
-                _ => Ok(ChildRead::Unknown),
-            }
+            cx.interface_child(&ty, &mut iface, &mut source, ex, c, cempty)
         })?;
         let end = self.pos();
 
@@ -1050,6 +821,247 @@ impl<'a> DocReader<'a> {
             path: std::mem::take(&mut self.rep.base),
             notes: std::mem::take(&mut self.rep.notes),
         })
+    }
+
+    /// Reads one child of `<interface>`: the known ones into `iface` (the source into
+    /// `source`, for the type to decide), anything else is left to be kept verbatim.
+    fn interface_child(
+        &mut self,
+        ty: &str,
+        iface: &mut Interface,
+        source: &mut Option<InterfaceKind>,
+        ex: &mut Extras,
+        c: &Tag<'a>,
+        cempty: bool,
+    ) -> Result<ChildRead, Fatal> {
+        let cx = self;
+        match c.name {
+            "source" if source.is_none() => match cx.source(ty, c, cempty, ex)? {
+                Some(k) => {
+                    *source = Some(k);
+                    Ok(ChildRead::Known("source"))
+                }
+                None => Ok(ChildRead::Unknown),
+            },
+            "mac" if iface.mac.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(addr) = find(a, "address") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                iface.mac = cx.rep.id("mac", addr);
+                if iface.mac.is_some() {
+                    cx.rep.form("mac", addr, Form::Mac);
+                }
+                Self::keep_attrs(ex, "mac", a, g::MAC.attributes);
+                cx.opaque_children("mac", cempty, ex)?;
+                Ok(ChildRead::Known("mac"))
+            }
+            "vlan" if iface.vlan.is_none() => {
+                iface.vlan = Some(cx.vlan(c, cempty, ex)?);
+                Ok(ChildRead::Known("vlan"))
+            }
+            "virtualport" if iface.virtualport.is_none() => {
+                iface.virtualport = cx.virtualport(c, cempty, ex)?;
+                Ok(ChildRead::Known("virtualport"))
+            }
+            "bandwidth" if iface.bandwidth.is_none() => {
+                iface.bandwidth = Some(Box::new(cx.bandwidth(c, cempty, ex)?));
+                Ok(ChildRead::Known("bandwidth"))
+            }
+            "port" if iface.port_isolated.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(iso) = find(a, "isolated") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                iface.port_isolated = cx.rep.yes_no("port", iso);
+                Self::keep_attrs(ex, "port", a, g::PORT.attributes);
+                cx.opaque_children("port", cempty, ex)?;
+                Ok(ChildRead::Known("port"))
+            }
+            "script" if iface.script.is_none() => cx.simple(c, cempty, ex, &g::SCRIPT, |_, v| {
+                iface.script = Some(SmolStr::new(v))
+            }),
+            "downscript" if iface.downscript.is_none() => {
+                cx.simple(c, cempty, ex, &g::DOWNSCRIPT, |_, v| {
+                    iface.downscript = Some(SmolStr::new(v))
+                })
+            }
+            "target" if iface.target.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let mut t = Target::default();
+                if let Some(d) = find(a, "dev") {
+                    t.dev = cx.rep.id::<DeviceName>("target", d);
+                }
+                if let Some(m) = find(a, "managed") {
+                    t.managed = cx.rep.yes_no("target", m);
+                }
+                Self::keep_attrs(ex, "target", a, g::TARGET.attributes);
+                cx.opaque_children("target", cempty, ex)?;
+                iface.target = Some(t);
+                Ok(ChildRead::Known("target"))
+            }
+            "model" if iface.model.is_none() => cx.simple(c, cempty, ex, &g::MODEL, |_, v| {
+                iface.model = Some(SmolStr::new(v))
+            }),
+            "driver" if iface.driver.is_none() => {
+                iface.driver = Some(cx.driver(c, cempty, ex)?);
+                Ok(ChildRead::Known("driver"))
+            }
+            "backend" if iface.backend.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let b = Backend {
+                    backend_type: find(a, "type").map(|v| v.value.clone().into_owned()),
+                    tap: find(a, "tap").map(|v| v.value.clone().into_owned()),
+                    vhost: find(a, "vhost").map(|v| v.value.clone().into_owned()),
+                };
+                Self::keep_attrs(ex, "backend", a, g::BACKEND.attributes);
+                cx.opaque_children("backend", cempty, ex)?;
+                iface.backend = Some(Box::new(b));
+                Ok(ChildRead::Known("backend"))
+            }
+            "filterref" if iface.filterref.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(f) = find(a, "filter") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                let mut fr = FilterRef {
+                    filter: f.value.clone().into_owned(),
+                    parameters: Vec::new(),
+                };
+                Self::keep_attrs(ex, "filterref", a, g::FILTERREF.attributes);
+                cx.children("filterref", cempty, ex, |cx, ex, p, pempty| {
+                    if p.name != "parameter" {
+                        return Ok(ChildRead::Unknown);
+                    }
+                    let a = cx.lx.attrs_of(p);
+                    let (Some(n), Some(v)) = (find(a, "name"), find(a, "value")) else {
+                        return Ok(ChildRead::Unknown);
+                    };
+                    fr.parameters.push(FilterParameter {
+                        name: n.value.clone().into_owned(),
+                        value: v.value.clone().into_owned(),
+                    });
+                    let rel = indexed("filterref/parameter[", fr.parameters.len());
+                    Self::keep_attrs(ex, &rel, a, g::FILTERREF_PARAMETER.attributes);
+                    cx.opaque_children(&rel, pempty, ex)?;
+                    Ok(ChildRead::Known("parameter"))
+                })?;
+                // libvirt keeps filter variables sorted by name.
+                fr.parameters.sort_by(|a, b| a.name.cmp(&b.name));
+                iface.filterref = Some(Box::new(fr));
+                Ok(ChildRead::Known("filterref"))
+            }
+            "teaming" if iface.teaming.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(t) = find(a, "type") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                let tt = cx.rep.choice(
+                    "teaming",
+                    t,
+                    &[
+                        ("persistent", TeamingType::Persistent),
+                        ("transient", TeamingType::Transient),
+                    ],
+                );
+                if let Some(tt) = tt {
+                    iface.teaming = Some(Box::new(Teaming {
+                        teaming_type: tt,
+                        persistent: find(a, "persistent").map(|v| v.value.clone().into_owned()),
+                    }));
+                }
+                Self::keep_attrs(ex, "teaming", a, g::TEAMING.attributes);
+                cx.opaque_children("teaming", cempty, ex)?;
+                Ok(ChildRead::Known("teaming"))
+            }
+            "link" if iface.link.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(s) = find(a, "state") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                iface.link = cx.rep.choice(
+                    "link",
+                    s,
+                    &[("up", LinkState::Up), ("down", LinkState::Down)],
+                );
+                Self::keep_attrs(ex, "link", a, g::LINK.attributes);
+                cx.opaque_children("link", cempty, ex)?;
+                Ok(ChildRead::Known("link"))
+            }
+            "mtu" if iface.mtu.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(s) = find(a, "size") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                iface.mtu = cx.rep.num("mtu", s);
+                Self::keep_attrs(ex, "mtu", a, g::MTU.attributes);
+                cx.opaque_children("mtu", cempty, ex)?;
+                Ok(ChildRead::Known("mtu"))
+            }
+            "coalesce" if iface.coalesce.is_none() => {
+                iface.coalesce = Some(cx.coalesce(c, cempty, ex)?);
+                Ok(ChildRead::Known("coalesce"))
+            }
+            "boot" if iface.boot.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(o) = find(a, "order") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                iface.boot = cx.rep.num("boot", o);
+                Self::keep_attrs(ex, "boot", a, g::BOOT.attributes);
+                cx.opaque_children("boot", cempty, ex)?;
+                Ok(ChildRead::Known("boot"))
+            }
+            "alias" if iface.alias.is_none() => cx.simple(c, cempty, ex, &g::ALIAS, |_, v| {
+                iface.alias = Some(SmolStr::new(v))
+            }),
+            "rom" if iface.rom.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let mut rom = Rom::default();
+                if let Some(b) = find(a, "bar") {
+                    rom.bar = cx.rep.on_off("rom", b);
+                }
+                if let Some(en) = find(a, "enabled") {
+                    rom.enabled = cx.rep.yes_no("rom", en);
+                }
+                rom.file = find(a, "file").map(|v| v.value.clone().into_owned());
+                Self::keep_attrs(ex, "rom", a, g::ROM.attributes);
+                cx.opaque_children("rom", cempty, ex)?;
+                iface.rom = Some(Box::new(rom));
+                Ok(ChildRead::Known("rom"))
+            }
+            "address" if iface.address.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let Some(t) = find(a, "type") else {
+                    return Ok(ChildRead::Unknown);
+                };
+                if t.value == "pci" {
+                    let p = cx.rep.pci("address", a);
+                    Self::keep_attrs(ex, "address", a, g::ADDRESS.attributes);
+                    if let Some(p) = p {
+                        let multifunction = match find(a, "multifunction") {
+                            Some(m) => cx.rep.on_off("address", m),
+                            None => None,
+                        };
+                        iface.address = Some(DeviceAddress::Pci(GuestPciAddress {
+                            domain: p.domain,
+                            bus: p.bus,
+                            slot: p.slot,
+                            function: p.function,
+                            multifunction,
+                        }));
+                    }
+                } else {
+                    iface.address = Some(DeviceAddress::Other {
+                        address_type: t.value.clone().into_owned(),
+                    });
+                    Self::keep_attrs(ex, "address", a, &g::ADDRESS.attributes[..1]);
+                }
+                cx.opaque_children("address", cempty, ex)?;
+                Ok(ChildRead::Known("address"))
+            }
+            _ => Ok(ChildRead::Unknown),
+        }
     }
 
     /// An element with one known attribute (model, alias, script, ...). Without that attribute
