@@ -5,6 +5,7 @@
 use super::Checker;
 use crate::model::kind::InterfaceKind;
 use crate::model::Interface;
+use crate::xml::lex::{Lexer, Tok};
 
 /// True when the model reads and writes attribute `name` of the element at `element` (the
 /// grammar says): a kept copy of it would be a duplicate. Virtualport parameters are read on
@@ -164,22 +165,23 @@ enum Kept {
 }
 
 fn classify(raw: &str) -> Kept {
-    use quick_xml::events::Event;
     // Blanks before the node are no node: classify what follows them.
-    let mut r = quick_xml::Reader::from_str(raw.trim_start_matches([' ', '\t', '\r', '\n']));
-    match r.read_event() {
-        Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
-            let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-            let attrs = e
-                .attributes()
-                .flatten()
-                .map(|a| String::from_utf8_lossy(a.key.as_ref()).into_owned())
-                .collect();
-            Kept::Element(name, attrs)
+    let raw = raw.trim_start_matches([' ', '\t', '\r', '\n']);
+    let mut lx = Lexer::fragment(raw);
+    match lx.next() {
+        Ok((_, Tok::Start(t) | Tok::Empty(t))) => Kept::Element(
+            t.name.to_owned(),
+            lx.attrs_of(&t).iter().map(|a| a.name.to_owned()).collect(),
+        ),
+        Ok((_, Tok::Other)) => Kept::Ignorable,
+        // `<![CDATA[` and `]]>` around the content.
+        Ok((at, Tok::CData))
+            if raw[at + 9..lx.pos - 3]
+                .bytes()
+                .all(|c| c.is_ascii_whitespace()) =>
+        {
+            Kept::Ignorable
         }
-        Ok(Event::Comment(_)) | Ok(Event::PI(_)) => Kept::Ignorable,
-        Ok(Event::CData(c)) if c.iter().all(u8::is_ascii_whitespace) => Kept::Ignorable,
-        Ok(Event::Text(t)) if t.iter().all(u8::is_ascii_whitespace) => Kept::Ignorable,
         _ => Kept::Text,
     }
 }

@@ -1,7 +1,13 @@
-//! The tokenizer under the reader. One pass over the bytes splits the markup, checks that it is
+//! The crate's one XML tokenizer. One pass over the bytes splits the markup, checks that it is
 //! well-formed (names, attributes, matching end tags, comments, references, no DOCTYPE) and
 //! hands each start tag's attributes over already split, checked and normalised, so nothing is
 //! read twice.
+//!
+//! Everything that reads XML goes through it: the reader (documents and interfaces), the check
+//! of kept fragments ([`Lexer::fragment`]), the classification of a kept node for validation,
+//! the paths-to-offsets walk for findings ([`Lexer::at`]) and the domain editor's structural
+//! pass, which steps over the elements it has no use for with [`Lexer::skip_element`]. A leading
+//! byte order mark is skipped in one place, [`bom_len`], and offsets count it.
 //!
 //! The characters themselves are checked before (the reader's `find_bad_char` pre-pass), and
 //! the size and attribute-count limits too; this pass enforces the depth limit and the
@@ -16,11 +22,11 @@ use crate::diag::Diagnostic;
 use crate::xmlchar::is_xml_name;
 
 /// A fatal finding: reading cannot go on.
-pub(super) type Fatal = Box<Diagnostic>;
+pub(crate) type Fatal = Box<Diagnostic>;
 
 /// One attribute of a start tag: its name, its normalised value and the offset of its name.
 #[derive(Clone)]
-pub(super) struct Attr<'a> {
+pub(crate) struct Attr<'a> {
     pub name: &'a str,
     pub value: Cow<'a, str>,
     pub off: usize,
@@ -38,7 +44,7 @@ impl Attr<'_> {
 const INLINE_ATTRS: usize = 8;
 
 /// The attributes of one start tag: inline up to [`INLINE_ATTRS`], on the heap beyond.
-pub(super) struct Attrs<'a> {
+pub(crate) struct Attrs<'a> {
     len: usize,
     inline: [Attr<'a>; INLINE_ATTRS],
     spill: Vec<Attr<'a>>,
@@ -92,13 +98,13 @@ impl<'a> std::ops::Deref for Attrs<'a> {
 
 /// A start tag: its element name and the offset of its `<`.
 #[derive(Clone, Copy)]
-pub(super) struct Tag<'a> {
+pub(crate) struct Tag<'a> {
     pub name: &'a str,
     pub at: usize,
 }
 
 /// One piece of the document.
-pub(super) enum Tok<'a> {
+pub(crate) enum Tok<'a> {
     /// `<name ...>`; the attributes are in [`Lexer::attrs`].
     Start(Tag<'a>),
     /// `<name .../>`; the attributes are in [`Lexer::attrs`].
@@ -220,12 +226,24 @@ fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
-pub(super) struct Lexer<'a> {
+/// Length of a leading UTF-8 byte order mark (U+FEFF, three bytes; 0 without one). The one
+/// place a byte order mark is recognised: every reading starts after it, and offsets, which are
+/// into the text as given, count it.
+pub(crate) fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
+    }
+}
+
+pub(crate) struct Lexer<'a> {
     src: &'a str,
     /// Offset of the next byte to read.
     pub pos: usize,
-    /// Where the document starts (after a UTF-8 byte order mark).
-    first: usize,
+    /// Where an XML declaration may stand: the start of the document, after a byte order mark;
+    /// nowhere in a fragment.
+    decl_at: Option<usize>,
     /// Names of the open elements, outermost first.
     open: Vec<&'a str>,
     pub max_depth: usize,
@@ -236,18 +254,36 @@ pub(super) struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
+    /// A document: it may start with a byte order mark and an XML declaration.
     pub fn new(src: &'a str) -> Self {
-        let first = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let first = bom_len(src);
         Lexer {
             src,
             pos: first,
-            first,
+            decl_at: Some(first),
             open: Vec::with_capacity(16),
             max_depth: super::MAX_DEPTH,
             max_attributes: super::MAX_ATTRIBUTES,
             attrs: Attrs::new(),
             attrs_at: usize::MAX,
         }
+    }
+
+    /// A fragment (kept content): any number of top-level nodes, text included, and no XML
+    /// declaration anywhere. A leading byte order mark is skipped as in a document.
+    pub fn fragment(src: &'a str) -> Self {
+        Lexer {
+            decl_at: None,
+            ..Lexer::new(src)
+        }
+    }
+
+    /// The markup from offset `start` of the document `src` on (an element's `<`, for a walk
+    /// over that element alone); offsets stay offsets into `src`.
+    pub fn at(src: &'a str, start: usize) -> Self {
+        let mut lx = Lexer::new(src);
+        lx.pos = lx.pos.max(start);
+        lx
     }
 
     /// The attributes of `tag`, which must be the start tag read last (they are replaced by
@@ -459,7 +495,10 @@ impl<'a> Lexer<'a> {
         }
         self.pos = end;
         if target.eq_ignore_ascii_case("xml") {
-            if start != self.first || target != "xml" {
+            if self.decl_at.is_none() {
+                return Err(Self::syntax(start, "xml declaration inside a fragment"));
+            }
+            if self.decl_at != Some(start) || target != "xml" {
                 return Err(Self::syntax(
                     start,
                     "xml declaration allowed only at the start of the document",
@@ -479,15 +518,7 @@ impl<'a> Lexer<'a> {
         let (n1, valid) = self.name(start + 1);
         let name = &src[start + 1..n1];
         if !valid {
-            let shown: String = src[start + 1..]
-                .chars()
-                .take_while(|&c| c != '>' && !c.is_whitespace())
-                .take(40)
-                .collect();
-            return Err(Self::syntax(
-                start,
-                format!("invalid element name '{shown}'"),
-            ));
+            return Err(self.bad_element_name(start));
         }
         self.attrs.clear();
         self.attrs_at = usize::MAX;
@@ -617,17 +648,7 @@ impl<'a> Lexer<'a> {
             });
         };
         if self.open.len() >= self.max_depth {
-            return Err(Box::new(
-                Diagnostic::error(
-                    "xml.too-deep",
-                    "",
-                    format!(
-                        "elements nested more than {} deep (the depth limit)",
-                        self.max_depth
-                    ),
-                )
-                .at(start),
-            ));
+            return Err(self.too_deep(start));
         }
         self.pos = i;
         self.attrs_at = start;
@@ -638,6 +659,111 @@ impl<'a> Lexer<'a> {
             self.open.push(name);
             Ok((start, Tok::Start(tag)))
         }
+    }
+
+    fn bad_element_name(&self, start: usize) -> Fatal {
+        let shown: String = self.src[start + 1..]
+            .chars()
+            .take_while(|&c| c != '>' && !c.is_whitespace())
+            .take(40)
+            .collect();
+        Self::syntax(start, format!("invalid element name '{shown}'"))
+    }
+
+    fn too_deep(&self, start: usize) -> Fatal {
+        Box::new(
+            Diagnostic::error(
+                "xml.too-deep",
+                "",
+                format!(
+                    "elements nested more than {} deep (the depth limit)",
+                    self.max_depth
+                ),
+            )
+            .at(start),
+        )
+    }
+
+    /// Reads past the end tag of the element whose start tag ([`Tok::Start`]) was read last,
+    /// for a pass that has no use for what is inside. It checks the structure (element names,
+    /// end tags matching, tags, comments, CDATA sections and processing instructions closed, no
+    /// DOCTYPE, the depth limit) and the references in character data; attributes are stepped
+    /// over (quoted values may hold `>`), not split or checked. The end of the input ends the
+    /// skip, as [`Lexer::next`] ends there with elements open.
+    pub fn skip_element(&mut self) -> Result<(), Fatal> {
+        let depth = self.open.len();
+        debug_assert!(depth > 0, "skip_element after a start tag only");
+        let b = self.src.as_bytes();
+        while self.open.len() >= depth {
+            let Some(lt) = b
+                .get(self.pos..)
+                .and_then(|rest| memchr::memchr3(b'<', b'&', b']', rest))
+                .map(|k| self.pos + k)
+            else {
+                self.pos = b.len();
+                break;
+            };
+            if b[lt] != b'<' {
+                // Character data with a reference or a ']': checked up to the next markup.
+                let end = memchr::memchr(b'<', &b[lt..]).map_or(b.len(), |k| lt + k);
+                check_text(&self.src[lt..end], lt)?;
+                self.pos = end;
+                continue;
+            }
+            match b.get(lt + 1) {
+                Some(b'/') => {
+                    self.end_tag(lt)?;
+                }
+                Some(b'!') => {
+                    self.bang(lt)?;
+                }
+                Some(b'?') => {
+                    self.pi(lt)?;
+                }
+                _ => self.skip_start_tag(lt)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// A start tag for [`Lexer::skip_element`]: its name checked and, unless it is empty,
+    /// opened; the rest stepped over up to the `>` that closes it.
+    fn skip_start_tag(&mut self, start: usize) -> Result<(), Fatal> {
+        let src = self.src;
+        let b = src.as_bytes();
+        let (n1, valid) = self.name(start + 1);
+        // A name cut short by a character no name holds is no name either.
+        if !valid
+            || !b
+                .get(n1)
+                .is_some_and(|&c| c == b'>' || c == b'/' || is_ws(c))
+        {
+            return Err(self.bad_element_name(start));
+        }
+        let name = &src[start + 1..n1];
+        let mut i = n1;
+        let end = loop {
+            let Some(k) = memchr::memchr3(b'>', b'\'', b'"', &b[i..]) else {
+                return Err(Self::syntax(start, format!("<{name}> is not closed")));
+            };
+            let j = i + k;
+            let q = b[j];
+            if q == b'>' {
+                break j;
+            }
+            let Some(m) = memchr::memchr(q, &b[j + 1..]) else {
+                return Err(Self::syntax(start, format!("<{name}> is not closed")));
+            };
+            i = j + 1 + m + 1;
+        };
+        if self.open.len() >= self.max_depth {
+            return Err(self.too_deep(start));
+        }
+        self.pos = end + 1;
+        if b[end - 1] != b'/' {
+            self.open.push(name);
+        }
+        Ok(())
     }
 }
 
@@ -949,6 +1075,86 @@ mod tests {
             }
             assert!(!same(a, &base[..len + 1]), "{a}");
         }
+    }
+
+    #[test]
+    fn byte_order_mark_in_one_place() {
+        assert_eq!(bom_len("\u{FEFF}<a/>"), 3);
+        assert_eq!((bom_len("<a/>\u{FEFF}"), bom_len("")), (0, 0));
+        let doc = "\u{FEFF}<a/>";
+        for lx in [Lexer::new(doc), Lexer::fragment(doc), Lexer::at(doc, 0)] {
+            assert_eq!(lx.pos, 3);
+        }
+        // Anywhere else U+FEFF is a character.
+        assert_eq!(
+            toks("<a>\u{FEFF}</a>").unwrap(),
+            ["0<a>", "3text\"\\u{feff}\"", "6end"]
+        );
+    }
+
+    #[test]
+    fn fragments_and_walks_from_an_element() {
+        let mut lx = Lexer::fragment("t<a/><!-- c -->x");
+        let mut got = Vec::new();
+        loop {
+            match lx.next().unwrap() {
+                (_, Tok::Eof) => break,
+                (at, _) => got.push(at),
+            }
+        }
+        assert_eq!(got, [0, 1, 5, 15]);
+        let decl = "<?xml version='1.0'?><a/>";
+        assert!(matches!(Lexer::new(decl).next(), Ok((0, Tok::Decl))));
+        let e = Lexer::fragment(decl).next().err().unwrap();
+        assert!(
+            e.message.contains("xml declaration inside a fragment"),
+            "{e:?}"
+        );
+        let doc = "<r><a x='1'/></r>";
+        let mut lx = Lexer::at(doc, 3);
+        assert!(matches!(lx.next(), Ok((3, Tok::Empty(t))) if t.name == "a"));
+        assert_eq!(lx.attrs[0].off, 6);
+    }
+
+    #[test]
+    fn skip_element_steps_over_content() {
+        let doc = "<r><a x='>'><b><c/></b>t &amp; u<!-- <x> --><![CDATA[</a>]]><?p i?>\
+                   </a><z/></r>";
+        let mut lx = Lexer::new(doc);
+        assert!(matches!(lx.next(), Ok((0, Tok::Start(_)))));
+        assert!(matches!(lx.next(), Ok((3, Tok::Start(_)))));
+        lx.skip_element().unwrap();
+        assert_eq!(lx.pos, doc.find("<z/>").unwrap());
+        assert!(matches!(lx.next(), Ok((_, Tok::Empty(t))) if t.name == "z"));
+        assert!(matches!(lx.next(), Ok((_, Tok::End))));
+        assert!(matches!(lx.next(), Ok((_, Tok::Eof))));
+        // The end of the input ends the skip.
+        let mut lx = Lexer::new("<a><b>");
+        lx.next().unwrap();
+        assert!(lx.skip_element().is_ok() && lx.pos == 6);
+        for bad in [
+            "<a><b></c></a>",
+            "<a>&x;</a>",
+            "<a>&#0;</a>",
+            "<a>]]></a>",
+            "<a><!DOCTYPE x></a>",
+            "<a><b x='>",
+            "<a><b*c/></a>",
+            "<a><!-- -- --></a>",
+            "<a><?xml version='1.0'?></a>",
+            "<a><![CDATA[</a>",
+        ] {
+            let mut lx = Lexer::new(bad);
+            lx.next().unwrap();
+            assert!(lx.skip_element().is_err(), "{bad}");
+        }
+        let mut lx = Lexer::new("<a><b><c/></b></a>");
+        lx.max_depth = 2;
+        lx.next().unwrap();
+        assert_eq!(
+            lx.skip_element().err().map(|e| e.rule),
+            Some("xml.too-deep")
+        );
     }
 
     #[test]

@@ -4,15 +4,16 @@
 //! this turns such a path back into a byte offset by walking the interface's source again. It
 //! runs only for findings, so parsing stays free of position bookkeeping.
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
+use std::collections::HashMap;
+
+use super::lex::{Lexer, Tok};
 
 /// Byte offset in `src` of `rel` (a path relative to the element that starts at `start`, such
 /// as `vlan/tag[2]/@id`, or `""` for that element). Falls back to the nearest ancestor found.
 pub fn locate(src: &str, start: usize, rel: &str) -> usize {
-    let Some(tail) = src.get(start..) else {
+    if src.get(start..).is_none() {
         return start;
-    };
+    }
     let (elems, attr) = match rel.rsplit_once('@') {
         Some((e, a)) => (e.trim_end_matches('/'), Some(a)),
         None => (rel, None),
@@ -25,22 +26,20 @@ pub fn locate(src: &str, start: usize, rel: &str) -> usize {
             None => (s, 1),
         })
         .collect();
-    let mut r = Reader::from_str(tail);
-    let mut best = 0usize;
+    let mut lx = Lexer::at(src, start);
+    // Anything the reader accepted: its limits may have been raised.
+    lx.max_depth = usize::MAX;
+    lx.max_attributes = usize::MAX;
+    let mut best = start;
     // The element at `start` itself.
     let mut depth_ok = 0usize; // how many steps matched along the current branch
     let mut depth = 0usize;
-    let mut counts: Vec<std::collections::HashMap<String, usize>> = vec![Default::default()];
-    loop {
-        let pos = r.buffer_position() as usize;
-        let ev = match r.read_event() {
-            Ok(ev) => ev,
-            Err(_) => break,
-        };
-        let (e, empty) = match ev {
-            Event::Start(e) => (e, false),
-            Event::Empty(e) => (e, true),
-            Event::End(_) => {
+    let mut counts: Vec<HashMap<&str, usize>> = vec![Default::default()];
+    while let Ok((pos, tok)) = lx.next() {
+        let (tag, empty) = match tok {
+            Tok::Start(t) => (t, false),
+            Tok::Empty(t) => (t, true),
+            Tok::End => {
                 if depth == 0 {
                     break;
                 }
@@ -54,10 +53,10 @@ pub fn locate(src: &str, start: usize, rel: &str) -> usize {
                 }
                 continue;
             }
-            Event::Eof => break,
+            Tok::Eof => break,
             _ => continue,
         };
-        let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+        let name = tag.name;
         let level = depth; // 0 = the element at `start`
         let matched = if level == 0 {
             true
@@ -65,26 +64,23 @@ pub fn locate(src: &str, start: usize, rel: &str) -> usize {
             let c = counts
                 .last_mut()
                 .map(|m| {
-                    let n = m.entry(name.clone()).or_insert(0);
+                    let n = m.entry(name).or_insert(0);
                     *n += 1;
                     *n
                 })
                 .unwrap_or(1);
-            depth_ok == level && steps.get(level - 1) == Some(&(name.as_str(), c))
+            depth_ok == level && steps.get(level - 1) == Some(&(name, c))
         };
         if matched {
             depth_ok = level + 1;
             best = pos;
             if level == steps.len() {
                 if let Some(attr) = attr {
-                    for a in e.attributes().flatten() {
-                        if a.key.as_ref() == attr.as_bytes() {
-                            let koff = a.key.as_ref().as_ptr() as usize - tail.as_ptr() as usize;
-                            return start + koff;
-                        }
+                    if let Some(a) = lx.attrs_of(&tag).iter().find(|a| a.name == attr) {
+                        return a.off;
                     }
                 }
-                return start + pos;
+                return pos;
             }
         }
         if level == 0 && empty {
@@ -95,7 +91,7 @@ pub fn locate(src: &str, start: usize, rel: &str) -> usize {
             counts.push(Default::default());
         }
     }
-    start + best
+    best
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! The XML side: `<interface>` elements and domain documents to and from the model.
 //!
-//! Built on quick-xml events (no DOM, no serde derive). Parsing is lenient like libvirt and keeps
+//! Built on the crate's own tokenizer (`lex`: no DOM, no serde derive), which every reading of
+//! XML in the crate goes through. Parsing is lenient like libvirt and keeps
 //! what it does not model in [`crate::model::Extras`]; rendering writes libvirt's canonical form.
 
 mod escape;
 mod forms;
 pub mod grammar;
-mod lex;
+pub(crate) mod lex;
 mod locate;
 mod read;
 mod write;
@@ -19,8 +20,7 @@ pub use write::{
     render_interface, render_interface_indented, render_interface_into, render_interfaces_into,
 };
 
-use quick_xml::events::Event;
-use quick_xml::Reader;
+use lex::{Lexer, Tok};
 
 use crate::model::{Interface, RawXml};
 
@@ -40,7 +40,8 @@ pub const MAX_ATTRIBUTES: usize = 1024;
 /// processing instruction, or text (with only predefined or numeric entity references), with
 /// blanks around it allowed, no DOCTYPE and no XML declaration. One node, because the reader
 /// keeps one node per [`crate::model::ExtraNode`]: a second node could be an element the model
-/// reads (`<!-- --><mac address='...'/>`), which validation would not see.
+/// reads (`<!-- --><mac address='...'/>`), which validation would not see. Well-formed as the
+/// reader sees it: the reader's tokenizer checks it, so a kept fragment reads back.
 pub fn check_fragment(s: &str) -> Result<(), String> {
     if s.is_empty() {
         return Err("empty xml fragment".into());
@@ -54,101 +55,41 @@ pub fn check_fragment(s: &str) -> Result<(), String> {
             c as u32
         ));
     }
-    let mut r = Reader::from_str(s);
+    let mut lx = Lexer::fragment(s);
+    // The depth is checked here, on start tags: an empty element may stand one level below the
+    // deepest element that can hold content.
+    lx.max_depth = MAX_DEPTH + 1;
     let mut depth: usize = 0;
     // Top-level markup nodes, and whether top-level text was seen.
     let (mut nodes, mut text) = (0usize, false);
     loop {
-        let ev = r.read_event();
+        let (_, tok) = lx.next().map_err(|d| d.message)?;
         if depth == 0 {
-            match &ev {
-                Ok(Event::Start(_) | Event::Empty(_) | Event::CData(_))
-                | Ok(Event::Comment(_) | Event::PI(_)) => nodes += 1,
-                Ok(Event::Text(t)) if !t.iter().all(u8::is_ascii_whitespace) => text = true,
-                Ok(Event::GeneralRef(_)) => text = true,
-                _ => {}
+            match tok {
+                Tok::Start(_) | Tok::Empty(_) | Tok::CData | Tok::Other => nodes += 1,
+                // Never blank only: the tokenizer skips blank runs.
+                Tok::Text(_) => text = true,
+                Tok::End | Tok::Decl | Tok::Eof => {}
             }
             if nodes > 1 || (nodes == 1 && text) {
                 return Err("more than one node in a kept xml fragment".into());
             }
         }
-        match ev {
-            Ok(Event::Start(e)) => {
-                check_attrs(&e)?;
+        match tok {
+            Tok::Start(_) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err(format!("elements nested more than {MAX_DEPTH} deep"));
                 }
             }
-            Ok(Event::Empty(e)) => check_attrs(&e)?,
-            Ok(Event::End(_)) => {
-                depth = depth
-                    .checked_sub(1)
-                    .ok_or_else(|| "unbalanced end tag".to_string())?;
-            }
-            Ok(Event::Text(t)) => {
-                t.decode().map_err(|e| e.to_string())?;
-            }
-            Ok(Event::GeneralRef(r)) => {
-                if r.resolve_char_ref().map_err(|e| e.to_string())?.is_none()
-                    && escape::predefined_entity(&r).is_none()
-                {
-                    return Err(format!(
-                        "undefined entity '&{};'",
-                        String::from_utf8_lossy(&r)
-                    ));
-                }
-            }
-            Ok(Event::CData(_)) | Ok(Event::Comment(_)) => {}
-            Ok(Event::PI(p)) => {
-                if p.target().eq_ignore_ascii_case(b"xml") {
-                    return Err("xml declaration inside a fragment".into());
-                }
-            }
-            Ok(Event::Decl(_)) => return Err("xml declaration inside a fragment".into()),
-            Ok(Event::DocType(_)) => return Err("doctype is not allowed".into()),
-            Ok(Event::Eof) => break,
-            Err(e) => return Err(e.to_string()),
+            // The tokenizer refuses an end tag with no element open.
+            Tok::End => depth -= 1,
+            Tok::Eof => break,
+            _ => {}
         }
     }
     if depth != 0 {
         return Err("unclosed element".into());
-    }
-    Ok(())
-}
-
-fn check_attrs(e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
-    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-    if !crate::xmlchar::is_xml_name(&name) {
-        return Err(format!("invalid element name '{name}'"));
-    }
-    let mut seen: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
-    let mut it = e.attributes();
-    it.with_checks(false);
-    for a in it {
-        let a = a.map_err(|e| e.to_string())?;
-        if seen.len() >= MAX_ATTRIBUTES {
-            return Err(format!(
-                "more than {MAX_ATTRIBUTES} attributes on one element"
-            ));
-        }
-        let key = a.key.as_ref().to_vec();
-        if !crate::xmlchar::is_xml_name(&String::from_utf8_lossy(&key)) {
-            return Err(format!(
-                "invalid attribute name '{}'",
-                String::from_utf8_lossy(&key)
-            ));
-        }
-        if !seen.insert(key.clone()) {
-            return Err(format!(
-                "duplicate attribute '{}'",
-                String::from_utf8_lossy(&key)
-            ));
-        }
-        if a.value.contains(&b'<') {
-            return Err("'<' is not allowed in an attribute value".into());
-        }
-        a.unescape_value().map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -198,6 +139,7 @@ mod tests {
             "<x:y xmlns:x='u'/>",
             "  <a/>\n",
             "a &amp; b",
+            "\u{FEFF}<a/>",
         ] {
             assert_eq!(check_fragment(ok), Ok(()), "{ok}");
         }
@@ -218,6 +160,12 @@ mod tests {
             "<a/>&amp;",
             "<a b*c='1'/>",
             "<a*b/>",
+            // What the reader refuses, so a kept fragment always reads back.
+            "<!-- a -- b -->",
+            "<?1 x?>",
+            "<a>]]></a>",
+            "<a>&#1;</a>",
+            "<a x='1'y='2'/>",
         ] {
             assert!(check_fragment(bad).is_err(), "{bad:?}");
         }
