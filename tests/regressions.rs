@@ -121,7 +121,10 @@ fn kept_nodes_compare_in_render_order() {
     let src = "<interface type='user'><model type='virtio'/>a<mac address='52:54:00:00:00:01'/><x/><model/>b</interface>";
     let iface = round_trip(src);
     let back = xml::parse_interface(&xml::render_interface(&iface)).unwrap();
-    assert_eq!(back.extras, iface.extras, "kept nodes read back in the order written");
+    assert_eq!(
+        back.extras, iface.extras,
+        "kept nodes read back in the order written"
+    );
 }
 
 /// Found writing tests/hostile.rs. Root cause (src/xml/read.rs, src/domain.rs): quick-xml

@@ -232,4 +232,3 @@ fn schema_element(parent: &str, name: &str) -> bool {
     };
     allowed.contains(&name)
 }
-
