@@ -1,6 +1,6 @@
 //! Profiling harness for the reader: `cargo build --release --example prof`, then
 //! `target/release/examples/prof MODE N REPS` under perf or callgrind (MODE: scan, parse, pv,
-//! split, sizes, allocs, replace, copy).
+//! split, sizes, allocs, replace, copy, render, validate).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -77,6 +77,18 @@ fn main() {
                 );
             }
             "sizes" => sizes(),
+            "render" => {
+                let mut out = String::with_capacity(doc.len());
+                vifxml::xml::render_interfaces_into(&ifaces, "    ", "  ", &mut out);
+                black_box(out);
+            }
+            "validate" => {
+                let p = vifxml::xml::parse_document(&doc).unwrap();
+                let t = Instant::now();
+                let f = vifxml::validate::validate_document(&doc, &p);
+                black_box((p, f));
+                eprintln!("validate {:?}", t.elapsed());
+            }
             "copy" => {
                 let mut out = String::with_capacity(doc.len());
                 out.push_str(&doc[..doc.len() / 2]);

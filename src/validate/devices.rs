@@ -8,31 +8,10 @@ use super::join;
 use crate::diag::Diagnostic;
 use crate::model::Interface;
 
-/// A multiply-rotate hasher for the short keys of [`across`] (names, MACs, numbers): the
+/// The maps of [`across`] hash short keys (names, MACs, numbers) with rustc's Fx hash: the
 /// standard SipHash guards maps against chosen collisions, which cost here is at worst a slower
 /// check of one document, and it was a tenth of validating a large guest.
-#[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// The values [`across`] compares, each as a 64-bit hash of its field, length and bytes (eight
 /// at a time, then murmur3's finaliser, so that both halves of the hash are well mixed).

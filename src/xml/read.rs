@@ -4,6 +4,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::str::FromStr;
 
+use smallvec::SmallVec;
+
 use super::forms::{schema_accepts, Form};
 use super::grammar as g;
 use super::lex::{same, Attr, Fatal, Lexer, Tag, Tok};
@@ -265,35 +267,7 @@ struct Findings {
 }
 
 /// The known children an element has had, without allocating for the usual few.
-#[derive(Default)]
-struct Seen {
-    len: usize,
-    inline: [&'static str; 24],
-    more: Vec<&'static str>,
-}
-
-impl Seen {
-    /// Notes a known child (repeats are harmless: the list is only searched).
-    fn add(&mut self, n: &'static str) {
-        if self.len < self.inline.len() {
-            self.inline[self.len] = n;
-        } else {
-            if self.more.is_empty() {
-                self.more.extend_from_slice(&self.inline);
-            }
-            self.more.push(n);
-        }
-        self.len += 1;
-    }
-
-    fn names(&self) -> &[&'static str] {
-        if self.len <= self.inline.len() {
-            &self.inline[..self.len]
-        } else {
-            &self.more
-        }
-    }
-}
+type Seen = SmallVec<[&'static str; 24]>;
 
 /// What a child handler did with a child element.
 enum ChildRead {
@@ -553,7 +527,7 @@ impl<'a> DocReader<'a> {
                 Tok::Start(e) => match f(self, ex, &e, false)? {
                     ChildRead::Known(n) => {
                         after = Some(n);
-                        seen.add(n);
+                        seen.push(n);
                         false
                     }
                     ChildRead::Unknown => {
@@ -564,14 +538,14 @@ impl<'a> DocReader<'a> {
                 Tok::Empty(e) => match f(self, ex, &e, true)? {
                     ChildRead::Known(n) => {
                         after = Some(n);
-                        seen.add(n);
+                        seen.push(n);
                         false
                     }
                     ChildRead::Unknown => true,
                 },
                 Tok::End => {
                     if ex.elements.len() > first {
-                        anchor_copies(&mut ex.elements[first..], rel, seen.names());
+                        anchor_copies(&mut ex.elements[first..], rel, &seen);
                     }
                     return Ok(());
                 }

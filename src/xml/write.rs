@@ -216,18 +216,8 @@ fn push_ascii(out: &mut String, b: &[u8]) {
 }
 
 /// Appends `n` in decimal.
-fn push_dec(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    push_ascii(out, &buf[i..]);
+fn push_dec(out: &mut String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends `0x` and `n` in lowercase hex, zero-padded to at least `width` digits.
