@@ -227,6 +227,7 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
         ats: r.opt(10, |r| r.coin(50)),
         rss: r.opt(10, |r| r.coin(50)),
         rss_hash_report: r.opt(10, |r| r.coin(50)),
+        page_per_vq: r.opt(10, |r| r.coin(50)),
         host: r.opt(20, |r| HostOffloads {
             csum: r.flag(),
             gso: r.flag(),
