@@ -191,7 +191,6 @@ fn schema_attribute(i: &Interface, element: &str, name: &str) -> bool {
     let allowed: &[&str] = match element {
         "mac" => &["type", "check"],
         "backend" => &["logFile"],
-        "driver" => &["page_per_vq"],
         "boot" => &["loadparm"],
         "bandwidth" => &["classID"],
         "source" => match i.kind {
