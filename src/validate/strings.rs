@@ -104,3 +104,106 @@ impl<'a> Checker<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ids::ProfileId;
+    use crate::model::interface::{
+        Backend, DeviceAddress, Driver, FilterParameter, FilterRef, Rom, Teaming, TeamingType,
+    };
+    use crate::model::kind::{
+        InterfaceKind, NetworkSource, OtherKind, VdpaSource, VhostUserSource,
+    };
+    use crate::model::virtualport::{OpenVSwitch, Qbh, VirtualPort};
+    use crate::model::Interface;
+
+    /// Every free-text field set to a value holding U+0001, for each kind.
+    fn marked(kind: InterfaceKind, vp: Option<VirtualPort>) -> Interface {
+        let bad = "x\u{1}";
+        let mut i = Interface::new(kind);
+        i.model = Some(bad.into());
+        i.virtualport = vp;
+        i.script = Some(bad.into());
+        i.downscript = Some(bad.into());
+        i.alias = Some(bad.into());
+        i.driver = Some(Driver {
+            name: Some(bad.into()),
+            txmode: Some(bad.into()),
+            ..Default::default()
+        });
+        i.backend = Some(Box::new(Backend {
+            backend_type: Some(bad.into()),
+            tap: Some(bad.into()),
+            vhost: Some(bad.into()),
+        }));
+        i.teaming = Some(Box::new(Teaming {
+            teaming_type: TeamingType::Transient,
+            persistent: Some(bad.into()),
+        }));
+        i.rom = Some(Box::new(Rom {
+            file: Some(bad.into()),
+            ..Default::default()
+        }));
+        i.filterref = Some(Box::new(FilterRef {
+            filter: bad.into(),
+            parameters: vec![FilterParameter {
+                name: bad.into(),
+                value: bad.into(),
+            }],
+        }));
+        i.address = Some(DeviceAddress::Other {
+            address_type: bad.into(),
+        });
+        i
+    }
+
+    /// The string check names exactly the attributes the writer writes free text into: the
+    /// list it holds cannot drift from the writer.
+    #[test]
+    fn string_checks_cover_what_the_writer_writes() {
+        let bad = "x\u{1}";
+        let profile = ProfileId::new(bad).expect("a profile id of that length");
+        let cases = [
+            marked(
+                InterfaceKind::Network(NetworkSource {
+                    network: bad.into(),
+                    portgroup: Some(bad.into()),
+                    portid: None,
+                }),
+                Some(VirtualPort::Qbh(Qbh {
+                    profileid: Some(profile.clone()),
+                })),
+            ),
+            marked(
+                InterfaceKind::VhostUser(VhostUserSource {
+                    path: Some(bad.into()),
+                    ..Default::default()
+                }),
+                Some(VirtualPort::OpenVSwitch(OpenVSwitch {
+                    interfaceid: None,
+                    profileid: Some(profile),
+                })),
+            ),
+            marked(InterfaceKind::Vdpa(VdpaSource { dev: bad.into() }), None),
+            marked(
+                InterfaceKind::Other(OtherKind {
+                    type_name: bad.into(),
+                }),
+                None,
+            ),
+        ];
+        for i in cases {
+            let mut written = crate::xml::marked_strings(&i);
+            let mut checked: Vec<String> = crate::validate::validate(&i)
+                .into_iter()
+                .filter(|d| d.rule == "string.xml-char")
+                .map(|d| d.path)
+                .collect();
+            written.sort();
+            written.dedup();
+            checked.sort();
+            checked.dedup();
+            assert_eq!(checked, written, "{}", i.kind.type_name());
+        }
+    }
+}

@@ -15,6 +15,8 @@ mod write;
 pub use escape::escape_attr;
 pub use locate::locate;
 pub use read::{parse_document, parse_interface, ParseOptions, ParsedDocument, ParsedInterface};
+#[cfg(test)]
+pub(crate) use write::marked_strings;
 pub(crate) use write::written_paths;
 pub use write::{
     render_interface, render_interface_indented, render_interface_into, render_interfaces_into,

@@ -59,8 +59,41 @@ pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &
         path: String::new(),
         emitted: Vec::new(),
         written: None,
+        #[cfg(test)]
+        marked: Vec::new(),
     };
     w.interface(iface);
+}
+
+/// Tests: the paths (`alias/@name`, repeat indexes dropped) of the attributes whose written
+/// value holds U+0001 — where free text goes.
+#[cfg(test)]
+pub(crate) fn marked_strings(iface: &Interface) -> Vec<String> {
+    let mut out = String::new();
+    let mut w = Writer {
+        out: &mut out,
+        ex: &iface.extras,
+        has_extras: true,
+        ind: Indent {
+            first: "",
+            step: "",
+            spaces: true,
+        },
+        depth: 0,
+        path: String::new(),
+        emitted: Vec::new(),
+        written: None,
+        marked: Vec::new(),
+    };
+    w.interface(iface);
+    w.marked
+        .into_iter()
+        .map(|p| {
+            p.split('[')
+                .map(|s| s.split_once(']').map_or(s, |(_, r)| r))
+                .collect()
+        })
+        .collect()
 }
 
 /// The paths of the elements the writer writes for `iface` (`""` for `<interface>`,
@@ -82,6 +115,8 @@ pub(crate) fn written_paths(iface: &Interface) -> Vec<String> {
         path: String::new(),
         emitted: Vec::new(),
         written: Some(Vec::new()),
+        #[cfg(test)]
+        marked: Vec::new(),
     };
     w.interface(iface);
     w.written.unwrap_or_default()
@@ -298,6 +333,9 @@ struct Writer<'m, 'o> {
     emitted: Vec<(usize, &'static str)>,
     /// The path of every element written, when asked ([`written_paths`]).
     written: Option<Vec<String>>,
+    /// Tests: where each free-text value holding U+0001 was written (`alias/@name`).
+    #[cfg(test)]
+    marked: Vec<String>,
 }
 
 impl Writer<'_, '_> {
@@ -318,6 +356,15 @@ impl Writer<'_, '_> {
         self.out.push_str(name);
         for (k, v) in attrs {
             if let Some(v) = *v {
+                #[cfg(test)]
+                if matches!(v, Value::S(t) if t.contains('\u{1}')) {
+                    let at = if self.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}/", self.path)
+                    };
+                    self.marked.push(format!("{at}@{k}"));
+                }
                 self.out.push(' ');
                 self.out.push_str(k);
                 self.out.push_str("='");
