@@ -70,21 +70,7 @@ pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &
 #[cfg(test)]
 pub(crate) fn marked_strings(iface: &Interface) -> Vec<String> {
     let mut out = String::new();
-    let mut w = Writer {
-        out: &mut out,
-        ex: &iface.extras,
-        has_extras: true,
-        ind: Indent {
-            first: "",
-            step: "",
-            spaces: true,
-        },
-        depth: 0,
-        path: String::new(),
-        emitted: Vec::new(),
-        written: None,
-        marked: Vec::new(),
-    };
+    let mut w = Writer::recording(&mut out, iface);
     w.interface(iface);
     w.marked
         .into_iter()
@@ -101,23 +87,8 @@ pub(crate) fn marked_strings(iface: &Interface) -> Vec<String> {
 /// Validation asks the writer itself rather than a list kept beside it.
 pub(crate) fn written_paths(iface: &Interface) -> Vec<String> {
     let mut out = String::new();
-    let mut w = Writer {
-        out: &mut out,
-        ex: &iface.extras,
-        // Paths are tracked only with extras; record them in any case.
-        has_extras: true,
-        ind: Indent {
-            first: "",
-            step: "",
-            spaces: true,
-        },
-        depth: 0,
-        path: String::new(),
-        emitted: Vec::new(),
-        written: Some(Vec::new()),
-        #[cfg(test)]
-        marked: Vec::new(),
-    };
+    let mut w = Writer::recording(&mut out, iface);
+    w.written = Some(Vec::new());
     w.interface(iface);
     w.written.unwrap_or_default()
 }
@@ -336,6 +307,29 @@ struct Writer<'m, 'o> {
     /// Tests: where each free-text value holding U+0001 was written (`alias/@name`).
     #[cfg(test)]
     marked: Vec<String>,
+}
+
+impl<'m, 'o> Writer<'m, 'o> {
+    /// A writer that tracks element paths whether or not anything is kept (for the questions
+    /// asked of it: [`written_paths`]).
+    fn recording(out: &'o mut String, iface: &'m Interface) -> Self {
+        Writer {
+            out,
+            ex: &iface.extras,
+            has_extras: true,
+            ind: Indent {
+                first: "",
+                step: "",
+                spaces: true,
+            },
+            depth: 0,
+            path: String::new(),
+            emitted: Vec::new(),
+            written: None,
+            #[cfg(test)]
+            marked: Vec::new(),
+        }
+    }
 }
 
 impl Writer<'_, '_> {
