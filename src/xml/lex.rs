@@ -188,6 +188,9 @@ fn first(m: u64) -> usize {
 /// String equality for the short names of attributes and elements, without a call to compare
 /// memory: lengths first, then two overlapping loads from each end (a name of 4 to 16 bytes is
 /// compared with two or four loads and no loop).
+///
+/// Kept over `==` by measurement: with `a == b` here, parse + validate of the benchmark guest
+/// (N = 100) took 2 042k instructions instead of 1 981k (+3.1%, callgrind, `examples/prof pv`).
 #[inline]
 pub(super) fn same(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
