@@ -1068,15 +1068,7 @@ impl<'a> DocReader<'a> {
     ) -> Result<Option<InterfaceKind>, Fatal> {
         let a = self.lx.attrs_of(c);
         let at = c.at;
-        let missing = |cx: &mut Findings, what: &str| {
-            let d = Diagnostic::error(
-                "source.missing",
-                cx.path("source"),
-                format!("interface type='{ty}' requires {what} on <source>"),
-            )
-            .at(at);
-            cx.diags.push(d);
-        };
+        let missing = |cx: &mut Findings, what: &str| source_missing(cx, ty, at, what);
         let kind = match ty {
             "bridge" => {
                 let br = match find(a, "bridge") {
@@ -1156,103 +1148,132 @@ impl<'a> DocReader<'a> {
                 dev.map(|dev| InterfaceKind::Vdpa(VdpaSource { dev }))
             }
             "vhostuser" => {
-                if let Some(t) = find(a, "type") {
-                    if t.value != "unix" {
-                        let msg = format!(
-                            "type: invalid value '{}': expected unix (the only vhost-user \
-                             socket type)",
-                            t.value
-                        );
-                        self.rep.report("vhostuser.socket-type", "source", t, msg);
-                    }
-                }
-                let path = find(a, "path").map(|p| SmolStr::new(&p.value));
-                if path.is_some() && find(a, "type").is_none() {
-                    let d = Diagnostic::error(
-                        "xml.noncanonical",
-                        self.rep.path("source"),
-                        "vhost-user <source> without type='unix': libvirt's schema requires it; \
-                         vifxml writes it",
-                    )
-                    .at(at);
-                    self.rep.notes.push(d);
-                }
-                let mode = match find(a, "mode") {
-                    Some(m) => self.rep.choice(
-                        "source",
-                        m,
-                        &[
-                            ("client", VhostUserMode::Client),
-                            ("server", VhostUserMode::Server),
-                        ],
-                    ),
-                    None => None,
-                };
-                Self::keep_attrs(ex, "source", a, g::SOURCE_VHOSTUSER.attributes);
-                let mut reconnect = None;
-                self.children("source", empty, ex, |cx, ex, r, rempty| {
-                    if r.name != "reconnect" || reconnect.is_some() {
-                        return Ok(ChildRead::Unknown);
-                    }
-                    let ra = cx.lx.attrs_of(r);
-                    let Some(en) = find(ra, "enabled") else {
-                        return Ok(ChildRead::Unknown);
-                    };
-                    let rel = "source/reconnect";
-                    let enabled = cx.rep.yes_no(rel, en);
-                    let timeout = match find(ra, "timeout") {
-                        Some(t) => cx.rep.num(rel, t),
-                        None => None,
-                    };
-                    Self::keep_attrs(ex, rel, ra, g::SOURCE_RECONNECT.attributes);
-                    cx.opaque_children(rel, rempty, ex)?;
-                    reconnect = Some(enabled.map(|enabled| Reconnect { enabled, timeout }));
-                    Ok(ChildRead::Known("reconnect"))
-                })?;
-                Some(InterfaceKind::VhostUser(VhostUserSource {
-                    path,
-                    mode,
-                    reconnect: reconnect.flatten(),
-                }))
+                return self
+                    .vhostuser_source(c, empty, ex)
+                    .map(|k| k.or(Some(InterfaceKind::Ethernet)))
             }
             "hostdev" => {
-                Self::keep_attrs(ex, "source", a, g::SOURCE_HOSTDEV.attributes);
-                let mut addr: Option<Option<PciAddress>> = None;
-                self.children("source", empty, ex, |cx, ex, c, cempty| {
-                    if c.name != "address" || addr.is_some() {
-                        return Ok(ChildRead::Unknown);
-                    }
-                    let aa = cx.lx.attrs_of(c);
-                    let rel = "source/address";
-                    match find(aa, "type") {
-                        Some(t) if t.value == "pci" => {}
-                        Some(t) => {
-                            let msg = format!(
-                                "type: invalid value '{}': a hostdev interface needs a pci address",
-                                t.value
-                            );
-                            cx.rep.report("hostdev.address-type", rel, t, msg);
-                        }
-                        None => return Ok(ChildRead::Unknown),
-                    }
-                    addr = Some(cx.rep.pci(rel, aa));
-                    Self::keep_attrs(ex, rel, aa, g::SOURCE_ADDRESS.attributes);
-                    cx.opaque_children(rel, cempty, ex)?;
-                    Ok(ChildRead::Known("address"))
-                })?;
-                match addr {
-                    Some(Some(address)) => Some(InterfaceKind::Hostdev(HostdevSource { address })),
-                    Some(None) => None,
-                    None => {
-                        missing(&mut self.rep, "a pci <address/>");
-                        None
-                    }
-                }
+                return self
+                    .hostdev_source(c, empty, ex, ty)
+                    .map(|k| Some(k.unwrap_or(InterfaceKind::Ethernet)))
             }
             _ => return Ok(None),
         };
         // A source that was read but was invalid still counts as the source (errors recorded).
         Ok(Some(kind.unwrap_or(InterfaceKind::Ethernet)))
+    }
+
+    /// The `<source>` of `type='vhostuser'`: socket type, path, mode and `<reconnect>`.
+    fn vhostuser_source(
+        &mut self,
+        c: &Tag<'a>,
+        empty: bool,
+        ex: &mut Extras,
+    ) -> Result<Option<InterfaceKind>, Fatal> {
+        let a = self.lx.attrs_of(c);
+        let at = c.at;
+        if let Some(t) = find(a, "type") {
+            if t.value != "unix" {
+                let msg = format!(
+                    "type: invalid value '{}': expected unix (the only vhost-user \
+                     socket type)",
+                    t.value
+                );
+                self.rep.report("vhostuser.socket-type", "source", t, msg);
+            }
+        }
+        let path = find(a, "path").map(|p| SmolStr::new(&p.value));
+        if path.is_some() && find(a, "type").is_none() {
+            let d = Diagnostic::error(
+                "xml.noncanonical",
+                self.rep.path("source"),
+                "vhost-user <source> without type='unix': libvirt's schema requires it; \
+                 vifxml writes it",
+            )
+            .at(at);
+            self.rep.notes.push(d);
+        }
+        let mode = match find(a, "mode") {
+            Some(m) => self.rep.choice(
+                "source",
+                m,
+                &[
+                    ("client", VhostUserMode::Client),
+                    ("server", VhostUserMode::Server),
+                ],
+            ),
+            None => None,
+        };
+        Self::keep_attrs(ex, "source", a, g::SOURCE_VHOSTUSER.attributes);
+        let mut reconnect = None;
+        self.children("source", empty, ex, |cx, ex, r, rempty| {
+            if r.name != "reconnect" || reconnect.is_some() {
+                return Ok(ChildRead::Unknown);
+            }
+            let ra = cx.lx.attrs_of(r);
+            let Some(en) = find(ra, "enabled") else {
+                return Ok(ChildRead::Unknown);
+            };
+            let rel = "source/reconnect";
+            let enabled = cx.rep.yes_no(rel, en);
+            let timeout = match find(ra, "timeout") {
+                Some(t) => cx.rep.num(rel, t),
+                None => None,
+            };
+            Self::keep_attrs(ex, rel, ra, g::SOURCE_RECONNECT.attributes);
+            cx.opaque_children(rel, rempty, ex)?;
+            reconnect = Some(enabled.map(|enabled| Reconnect { enabled, timeout }));
+            Ok(ChildRead::Known("reconnect"))
+        })?;
+        Ok(Some(InterfaceKind::VhostUser(VhostUserSource {
+            path,
+            mode,
+            reconnect: reconnect.flatten(),
+        })))
+    }
+
+    /// The `<source>` of `type='hostdev'`: the VF's pci `<address>`.
+    fn hostdev_source(
+        &mut self,
+        c: &Tag<'a>,
+        empty: bool,
+        ex: &mut Extras,
+        ty: &str,
+    ) -> Result<Option<InterfaceKind>, Fatal> {
+        let a = self.lx.attrs_of(c);
+        let at = c.at;
+        Self::keep_attrs(ex, "source", a, g::SOURCE_HOSTDEV.attributes);
+        let mut addr: Option<Option<PciAddress>> = None;
+        self.children("source", empty, ex, |cx, ex, c, cempty| {
+            if c.name != "address" || addr.is_some() {
+                return Ok(ChildRead::Unknown);
+            }
+            let aa = cx.lx.attrs_of(c);
+            let rel = "source/address";
+            match find(aa, "type") {
+                Some(t) if t.value == "pci" => {}
+                Some(t) => {
+                    let msg = format!(
+                        "type: invalid value '{}': a hostdev interface needs a pci address",
+                        t.value
+                    );
+                    cx.rep.report("hostdev.address-type", rel, t, msg);
+                }
+                None => return Ok(ChildRead::Unknown),
+            }
+            addr = Some(cx.rep.pci(rel, aa));
+            Self::keep_attrs(ex, rel, aa, g::SOURCE_ADDRESS.attributes);
+            cx.opaque_children(rel, cempty, ex)?;
+            Ok(ChildRead::Known("address"))
+        })?;
+        Ok(match addr {
+            Some(Some(address)) => Some(InterfaceKind::Hostdev(HostdevSource { address })),
+            Some(None) => None,
+            None => {
+                source_missing(&mut self.rep, ty, at, "a pci <address/>");
+                None
+            }
+        })
     }
 
     fn vlan(&mut self, c: &Tag<'a>, empty: bool, ex: &mut Extras) -> Result<Vlan, Fatal> {
@@ -1565,6 +1586,17 @@ impl<'a> DocReader<'a> {
         })?;
         Ok(co)
     }
+}
+
+/// Reports a `<source>` that lacks what its interface type requires.
+fn source_missing(rep: &mut Findings, ty: &str, at: usize, what: &str) {
+    let d = Diagnostic::error(
+        "source.missing",
+        rep.path("source"),
+        format!("interface type='{ty}' requires {what} on <source>"),
+    )
+    .at(at);
+    rep.diags.push(d);
 }
 
 /// Puts kept content in the order the writer writes it (the grammar's element order; each
