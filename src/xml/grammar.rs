@@ -3,7 +3,7 @@
 //! for each, and its known children in libvirt's order.
 //!
 //! The reader takes its known-attribute lists from here ([`Element::attributes`]), the writer
-//! names and orders the attributes it writes by it ([`Element::zip`]), the validator asks it
+//! names and orders the attributes it writes by it (`Element::zip`), the validator asks it
 //! what the model writes itself ([`modelled`]), kept content is put in the order the writer
 //! writes it ([`anchor_rank`]), and tests generate a document for every declared element from
 //! it. Adding an attribute is one line here, the model field, and the line in the reader and
