@@ -5,92 +5,21 @@
 //! the kept attributes back in the order they were read. A document whose elements come in
 //! another order than libvirt's reads back the same after a render.
 
-use vifxml::xml::grammar::{self, Context, Element, ELEMENTS};
+use vifxml::xml::grammar::{self, Element, ELEMENTS};
 use vifxml::{xml, Interface};
 
-/// The interface type and virtualport type a declaration is read under.
 fn setting(e: &Element) -> (&'static str, Option<&'static str>) {
-    match e.context {
-        Context::Any => ("ethernet", None),
-        Context::Type(t) => (t, None),
-        Context::Virtualport("") => ("network", Some("")),
-        Context::Virtualport(v @ ("802.1Qbg" | "802.1Qbh")) => ("direct", Some(v)),
-        Context::Virtualport(v) => ("bridge", Some(v)),
-    }
+    grammar::sample_setting(e)
 }
 
-fn attrs(e: &Element, ty: &str, vport: Option<&str>) -> String {
-    let mut out = String::new();
-    for (name, sample) in e.attributes.iter().zip(e.samples) {
-        let value = match (e.path, *name) {
-            ("", "type") => ty,
-            ("virtualport", "type") => match vport {
-                Some("") => continue,
-                Some(v) => v,
-                None => sample,
-            },
-            _ => sample,
-        };
-        out.push_str(&format!(" {name}='{value}'"));
-    }
-    out
-}
-
-/// A document with `target` (every declared attribute set) and what it needs around it: its
-/// parents with their attributes, the source of its interface type. `unknown` adds attributes
-/// and a child the model does not know to `target`.
+/// A document with `target` (every declared attribute set) and what it needs around it;
+/// `unknown` adds attributes and a child the model does not know to `target`.
 fn document(target: &Element, unknown: bool) -> String {
-    let (ty, vport) = setting(target);
-    let decl = |path: &str| {
-        grammar::element(ty, vport, path).unwrap_or_else(|| panic!("no declaration of {path}"))
-    };
-    let extra_attrs = if unknown { " zz='1' aa='2'" } else { "" };
-    let extra_child = if unknown { "<x-child/>" } else { "" };
-    // The chain of elements from the interface down to the target.
-    let mut chain: Vec<&str> = vec![""];
-    let mut at = String::new();
-    for seg in target.path.split('/').filter(|s| !s.is_empty()) {
-        if !at.is_empty() {
-            at.push('/');
-        }
-        at.push_str(seg);
-        chain.push(Box::leak(at.clone().into_boxed_str()));
+    if unknown {
+        grammar::sample_document(target, &[], " zz='1' aa='2'", "<x-child/>")
+    } else {
+        grammar::sample_document(target, &[], "", "")
     }
-    let mut open = String::new();
-    let mut close = Vec::new();
-    for (n, path) in chain.iter().enumerate() {
-        let e = decl(path);
-        let last = n + 1 == chain.len();
-        open.push_str(&format!("<{}{}", e.name(), attrs(e, ty, vport)));
-        if last {
-            open.push_str(extra_attrs);
-        }
-        open.push('>');
-        if last {
-            open.push_str(extra_child);
-        }
-        // Children it does not read without, unless the chain goes on through them.
-        for r in e.required {
-            let child = if path.is_empty() {
-                (*r).to_owned()
-            } else {
-                format!("{path}/{r}")
-            };
-            if chain.get(n + 1) != Some(&child.as_str()) {
-                let c = decl(&child);
-                open.push_str(&format!("<{r}{}/>", attrs(c, ty, vport)));
-            }
-        }
-        close.push(format!("</{}>", e.name()));
-        // The interface type's source, when the chain does not go through it.
-        if n == 0 && !target.path.starts_with("source") {
-            if let Some(src) = grammar::element(ty, vport, "source") {
-                open.push_str(&format!("<source{}/>", attrs(src, ty, vport)));
-            }
-        }
-    }
-    close.reverse();
-    open + &close.concat()
 }
 
 fn parse(name: &str, doc: &str) -> Interface {

@@ -38,6 +38,9 @@ pub struct Element {
     /// Children without which the element does not read (a hostdev `<source>` needs its
     /// `<address>`).
     pub required: &'static [&'static str],
+    /// The lexical form libvirt's schema takes for each attribute (same order; empty when none
+    /// has one): the reader notes other forms it reads (`xml.noncanonical`).
+    pub(crate) forms: &'static [Option<Form>],
 }
 
 impl Element {
@@ -57,7 +60,19 @@ impl Element {
             children,
             repeats: false,
             required: &[],
+            forms: &[],
         }
+    }
+
+    const fn with_forms(self, forms: &'static [Option<Form>]) -> Element {
+        assert!(forms.len() == self.attributes.len());
+        Element { forms, ..self }
+    }
+
+    /// The schema form of attribute `name`, if it has one.
+    pub(crate) fn form_of(&self, name: &str) -> Option<Form> {
+        let i = self.attributes.iter().position(|a| *a == name)?;
+        self.forms.get(i).copied().flatten()
     }
 
     const fn requiring(self, required: &'static [&'static str]) -> Element {
@@ -96,7 +111,17 @@ impl Element {
     }
 }
 
+use super::forms::Form;
 use Context::{Any, Type, Virtualport};
+
+const PCI_FORMS: [Option<Form>; 5] = [
+    None,
+    Some(Form::Uint32),
+    Some(Form::Uint8),
+    Some(Form::PciSlot),
+    Some(Form::PciFunc),
+];
+const RATE_FORMS: [Option<Form>; 4] = [Some(Form::Digits); 4];
 
 const UUID: &str = "5d2a91c0-3b4e-4f7a-9c1d-2e3f4a5b6c7d";
 
@@ -138,7 +163,8 @@ pub const INTERFACE: Element = Element::new(
     ],
 );
 /// `<mac address>`.
-pub const MAC: Element = Element::new("mac", Any, &["address"], &["52:54:00:12:34:56"], &[]);
+pub const MAC: Element = Element::new("mac", Any, &["address"], &["52:54:00:12:34:56"], &[])
+    .with_forms(&[Some(Form::Mac)]);
 /// `<source bridge>` of `type='bridge'`.
 pub const SOURCE_BRIDGE: Element =
     Element::new("source", Type("bridge"), &["bridge"], &["br0"], &[]);
@@ -149,7 +175,8 @@ pub const SOURCE_NETWORK: Element = Element::new(
     &["network", "portgroup", "portid"],
     &["default", "web", UUID],
     &[],
-);
+)
+.with_forms(&[None, None, Some(Form::Uuid)]);
 /// `<source dev mode>` of `type='direct'`.
 pub const SOURCE_DIRECT: Element = Element::new(
     "source",
@@ -192,7 +219,8 @@ pub const SOURCE_ADDRESS: Element = Element::new(
     &["type", "domain", "bus", "slot", "function"],
     &["pci", "0x0000", "0x81", "0x10", "0x2"],
     &[],
-);
+)
+.with_forms(&PCI_FORMS);
 /// `<vlan trunk>`.
 pub const VLAN: Element = Element::new("vlan", Any, &["trunk"], &["yes"], &["tag"]);
 /// `<vlan><tag id nativeMode/></vlan>`.
@@ -219,7 +247,13 @@ pub const PARAMETERS_QBG: Element = Element::new(
     &["managerid", "typeid", "typeidversion", "instanceid"],
     &["11", "1193046", "2", UUID],
     &[],
-);
+)
+.with_forms(&[
+    Some(Form::Uint8),
+    Some(Form::Uint24),
+    Some(Form::Uint8),
+    Some(Form::Uuid),
+]);
 /// `<parameters>` of an 802.1Qbh virtualport.
 pub const PARAMETERS_QBH: Element = Element::new(
     "virtualport/parameters",
@@ -235,7 +269,8 @@ pub const PARAMETERS_OVS: Element = Element::new(
     &["interfaceid", "profileid"],
     &[UUID, "menial"],
     &[],
-);
+)
+.with_forms(&[Some(Form::Uuid), None]);
 /// `<parameters>` of a midonet virtualport.
 pub const PARAMETERS_MIDONET: Element = Element::new(
     "virtualport/parameters",
@@ -243,7 +278,8 @@ pub const PARAMETERS_MIDONET: Element = Element::new(
     &["interfaceid"],
     &[UUID],
     &[],
-);
+)
+.with_forms(&[Some(Form::Uuid)]);
 /// `<parameters>` of an untyped virtualport (`type='network'`: merged with the network's).
 pub const PARAMETERS_UNTYPED: Element = Element::new(
     "virtualport/parameters",
@@ -258,17 +294,25 @@ pub const PARAMETERS_UNTYPED: Element = Element::new(
     ],
     &["11", "1193046", "2", UUID, UUID, "finance"],
     &[],
-);
+)
+.with_forms(&[
+    Some(Form::Uint8),
+    Some(Form::Uint24),
+    Some(Form::Uint8),
+    Some(Form::Uuid),
+    Some(Form::Uuid),
+    None,
+]);
 /// `<bandwidth>`.
 pub const BANDWIDTH: Element = Element::new("bandwidth", Any, &[], &[], &["inbound", "outbound"]);
 const RATE: [&str; 4] = ["average", "peak", "floor", "burst"];
 const RATE_SAMPLES: [&str; 4] = ["1000", "2000", "500", "256"];
 /// `<bandwidth><inbound average peak floor burst/></bandwidth>`.
 pub const BANDWIDTH_INBOUND: Element =
-    Element::new("bandwidth/inbound", Any, &RATE, &RATE_SAMPLES, &[]);
+    Element::new("bandwidth/inbound", Any, &RATE, &RATE_SAMPLES, &[]).with_forms(&RATE_FORMS);
 /// `<bandwidth><outbound average peak floor burst/></bandwidth>`.
 pub const BANDWIDTH_OUTBOUND: Element =
-    Element::new("bandwidth/outbound", Any, &RATE, &RATE_SAMPLES, &[]);
+    Element::new("bandwidth/outbound", Any, &RATE, &RATE_SAMPLES, &[]).with_forms(&RATE_FORMS);
 /// `<port isolated>`.
 pub const PORT: Element = Element::new("port", Any, &["isolated"], &["yes"], &[]);
 /// `<script path>`.
@@ -384,7 +428,15 @@ pub const ADDRESS: Element = Element::new(
     &["type", "domain", "bus", "slot", "function", "multifunction"],
     &["pci", "0x0000", "0x00", "0x03", "0x0", "on"],
     &[],
-);
+)
+.with_forms(&[
+    None,
+    Some(Form::Uint32),
+    Some(Form::Uint8),
+    Some(Form::PciSlot),
+    Some(Form::PciFunc),
+    None,
+]);
 
 /// Every element of the grammar.
 pub const ELEMENTS: &[Element] = &[
@@ -515,6 +567,121 @@ fn child_index(decl: Option<&Element>, name: &str) -> u32 {
         .map_or(u32::MAX - 1, |p| p as u32 + 1)
 }
 
+/// The interface type and virtualport type under which a declaration is read, for sample
+/// documents: `ethernet` for elements of every type, the declared type otherwise; virtualport
+/// parameters on the interface type that takes that virtualport.
+pub fn sample_setting(e: &Element) -> (&'static str, Option<&'static str>) {
+    match e.context {
+        Any => ("ethernet", None),
+        Type(t) => (t, None),
+        Virtualport("") => ("network", Some("")),
+        Virtualport(v @ ("802.1Qbg" | "802.1Qbh")) => ("direct", Some(v)),
+        Virtualport(v) => ("bridge", Some(v)),
+    }
+}
+
+/// ` name='sample'` for each declared attribute of `e` (`replace` swaps some values).
+fn sample_attributes(
+    e: &Element,
+    ty: &str,
+    vport: Option<&str>,
+    replace: &[(&str, &str)],
+) -> String {
+    let mut out = String::new();
+    for (name, sample) in e.attributes.iter().zip(e.samples) {
+        let value = match (e.path, *name) {
+            ("", "type") => ty,
+            ("virtualport", "type") => match vport {
+                Some("") => continue,
+                Some(v) => v,
+                None => sample,
+            },
+            _ => replace
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(*sample, |(_, v)| *v),
+        };
+        out.push_str(&format!(" {name}='{value}'"));
+    }
+    out
+}
+
+/// A sample `<interface>` carrying `target` with every declared attribute (sample values, some
+/// swapped by `replace`), and what it needs around it: its parents with their attributes, the
+/// children it does not read without, the source of its interface type. `extra_attributes` and
+/// `extra_child` are added to `target` verbatim. For generated tests and examples.
+///
+/// ```
+/// use vifxml::xml::grammar::{sample_document, MAC};
+/// let doc = sample_document(&MAC, &[], "", "");
+/// assert_eq!(doc, "<interface type='ethernet' managed='yes' trustGuestRxFilters='no'>\
+///     <mac address='52:54:00:12:34:56'></mac></interface>");
+/// ```
+pub fn sample_document(
+    target: &Element,
+    replace: &[(&str, &str)],
+    extra_attributes: &str,
+    extra_child: &str,
+) -> String {
+    let (ty, vport) = sample_setting(target);
+    let decl = |path: &str| element(ty, vport, path);
+    // The chain of elements from the interface down to the target.
+    let mut chain: Vec<String> = vec![String::new()];
+    for seg in target.path.split('/').filter(|s| !s.is_empty()) {
+        let prev = chain.last().cloned().unwrap_or_default();
+        chain.push(if prev.is_empty() {
+            seg.to_owned()
+        } else {
+            format!("{prev}/{seg}")
+        });
+    }
+    let mut open = String::new();
+    let mut close = Vec::new();
+    for (n, path) in chain.iter().enumerate() {
+        let Some(e) = decl(path) else {
+            continue;
+        };
+        let last = n + 1 == chain.len();
+        let swap = if last { replace } else { &[] };
+        open.push_str(&format!(
+            "<{}{}",
+            e.name(),
+            sample_attributes(e, ty, vport, swap)
+        ));
+        if last {
+            open.push_str(extra_attributes);
+        }
+        open.push('>');
+        if last {
+            open.push_str(extra_child);
+        }
+        for r in e.required {
+            let child = if path.is_empty() {
+                (*r).to_owned()
+            } else {
+                format!("{path}/{r}")
+            };
+            if chain.get(n + 1) != Some(&child) {
+                if let Some(c) = decl(&child) {
+                    open.push_str(&format!("<{r}{}/>", sample_attributes(c, ty, vport, &[])));
+                }
+            }
+        }
+        close.push(format!("</{}>", e.name()));
+        // The interface type's source, when the chain does not go through it.
+        if n == 0 && !target.path.starts_with("source") {
+            if let Some(src) = element(ty, vport, "source") {
+                open.push_str(&format!(
+                    "<source{}/>",
+                    sample_attributes(src, ty, vport, &[])
+                ));
+            }
+        }
+    }
+    close.reverse();
+    open + &close.concat()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,6 +744,49 @@ mod tests {
             element("user", None, "driver/host").map(Element::name),
             Some("host")
         );
+    }
+
+    /// Every attribute with a declared schema form, given in another form the reader takes, is
+    /// noted as `xml.noncanonical` at its path; in the sample (canonical) form it is not.
+    #[test]
+    fn declared_forms_are_the_forms_the_reader_notes() {
+        let other = |f: Form| match f {
+            Form::Uint8 => "0X0b",
+            Form::Uint24 => "0X12",
+            Form::Uint32 => "0X0",
+            Form::PciSlot => "0X1f",
+            Form::PciFunc => "0X2",
+            Form::Digits => "+10",
+            Form::Mac => "52:54:0:12:34:56",
+            Form::Uuid => "5d2a91c03b4e-4f7a-9c1d-2e3f4a5b6c7d",
+        };
+        let mut checked = 0;
+        for e in ELEMENTS {
+            let notes = |doc: &str| -> Vec<String> {
+                let parsed =
+                    crate::xml::parse_document(doc).unwrap_or_else(|d| panic!("{doc}: {d:?}"));
+                parsed.interfaces[0]
+                    .notes
+                    .iter()
+                    .filter(|d| d.rule == "xml.noncanonical")
+                    .map(|d| d.path.clone())
+                    .collect()
+            };
+            let canonical = sample_document(e, &[], "", "");
+            assert!(notes(&canonical).is_empty(), "{canonical}");
+            for (name, form) in e.attributes.iter().zip(e.forms) {
+                let Some(form) = form else { continue };
+                let doc = sample_document(e, &[(name, other(*form))], "", "");
+                let at = if e.path.is_empty() {
+                    format!("interface[1]/@{name}")
+                } else {
+                    format!("interface[1]/{}/@{name}", e.path)
+                };
+                assert_eq!(notes(&doc), vec![at], "{doc}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 25, "{checked}");
     }
 
     #[test]

@@ -314,6 +314,13 @@ impl Findings {
         }
     }
 
+    /// [`Findings::form`] with the form the grammar declares for the attribute, if any.
+    fn declared_form(&mut self, decl: &g::Element, rel: &str, a: &Attr<'_>) {
+        if let Some(f) = decl.form_of(a.name) {
+            self.form(rel, a, f);
+        }
+    }
+
     /// Notes a value libvirt's parser reads but its schema refuses in this form.
     fn form(&mut self, rel: &str, a: &Attr<'_>, form: Form) {
         if !schema_accepts(form, &a.value) {
@@ -824,7 +831,7 @@ impl<'a> DocReader<'a> {
                 };
                 iface.mac = cx.rep.id("mac", addr);
                 if iface.mac.is_some() {
-                    cx.rep.form("mac", addr, Form::Mac);
+                    cx.rep.declared_form(&g::MAC, "mac", addr);
                 }
                 Self::keep_attrs(ex, "mac", a, g::MAC.attributes);
                 cx.opaque_children("mac", cempty, ex)?;
@@ -1089,7 +1096,7 @@ impl<'a> DocReader<'a> {
                 }
                 let portid = match find(a, "portid") {
                     Some(p) => {
-                        self.rep.form("source", p, Form::Uuid);
+                        self.rep.declared_form(&g::SOURCE_NETWORK, "source", p);
                         self.rep.id("source", p)
                     }
                     None => None,
@@ -1339,15 +1346,7 @@ impl<'a> DocReader<'a> {
             let pa = cx.lx.attrs_of(p);
             let mut u = Untyped::default();
             for attr in pa.iter() {
-                let form = match attr.name {
-                    "managerid" | "typeidversion" => Some(Form::Uint8),
-                    "typeid" => Some(Form::Uint24),
-                    "instanceid" | "interfaceid" => Some(Form::Uuid),
-                    _ => None,
-                };
-                if let Some(f) = form {
-                    cx.rep.form(rel, attr, f);
-                }
+                cx.rep.declared_form(&g::PARAMETERS_UNTYPED, rel, attr);
                 if attr.name == "profileid" && attr.value.is_empty() {
                     // libvirt treats an empty profileid as absent.
                     continue;
@@ -1463,9 +1462,7 @@ impl<'a> DocReader<'a> {
             let da = cx.lx.attrs_of(d);
             let mut rate = Rate::default();
             for attr in da.iter() {
-                if matches!(attr.name, "average" | "peak" | "burst" | "floor") {
-                    cx.rep.form(rel, attr, Form::Digits);
-                }
+                cx.rep.declared_form(&g::BANDWIDTH_INBOUND, rel, attr);
                 match attr.name {
                     "average" => rate.average = cx.rep.num(rel, attr),
                     "peak" => rate.peak = cx.rep.num(rel, attr),
@@ -1640,6 +1637,22 @@ mod tests {
     use super::{canonical_hex, indexed};
     use crate::model::ids::{IdErrorKind, PciAddress};
     use crate::xml::forms::{schema_accepts, Form};
+
+    /// The PCI parts' schema forms are the grammar's (guest and host addresses alike).
+    #[test]
+    fn pci_part_forms_are_the_grammars() {
+        use crate::xml::grammar as g;
+        for decl in [g::ADDRESS, g::SOURCE_ADDRESS] {
+            for (name, form) in [
+                ("domain", Form::Uint32),
+                ("bus", Form::Uint8),
+                ("slot", Form::PciSlot),
+                ("function", Form::PciFunc),
+            ] {
+                assert_eq!(decl.form_of(name), Some(form), "{} {name}", decl.path);
+            }
+        }
+    }
 
     /// The shortcut for PCI address parts takes only what the schema takes, and reads it as the
     /// general reader does.
