@@ -850,21 +850,16 @@ impl<'a> DocReader<'a> {
                 Ok(ChildRead::Known("bandwidth"))
             }
             "port" if iface.port_isolated.is_none() => {
-                let a = cx.lx.attrs_of(c);
-                let Some(iso) = find(a, "isolated") else {
-                    return Ok(ChildRead::Unknown);
-                };
-                iface.port_isolated = cx.rep.yes_no("port", iso);
-                Self::keep_attrs(ex, "port", a, g::PORT.attributes);
-                cx.opaque_children("port", cempty, ex)?;
-                Ok(ChildRead::Known("port"))
+                cx.simple(c, cempty, ex, &g::PORT, |rep, v| {
+                    iface.port_isolated = rep.yes_no("port", v)
+                })
             }
             "script" if iface.script.is_none() => cx.simple(c, cempty, ex, &g::SCRIPT, |_, v| {
-                iface.script = Some(SmolStr::new(v))
+                iface.script = Some(SmolStr::new(&v.value))
             }),
             "downscript" if iface.downscript.is_none() => {
                 cx.simple(c, cempty, ex, &g::DOWNSCRIPT, |_, v| {
-                    iface.downscript = Some(SmolStr::new(v))
+                    iface.downscript = Some(SmolStr::new(&v.value))
                 })
             }
             "target" if iface.target.is_none() => {
@@ -882,7 +877,7 @@ impl<'a> DocReader<'a> {
                 Ok(ChildRead::Known("target"))
             }
             "model" if iface.model.is_none() => cx.simple(c, cempty, ex, &g::MODEL, |_, v| {
-                iface.model = Some(SmolStr::new(v))
+                iface.model = Some(SmolStr::new(&v.value))
             }),
             "driver" if iface.driver.is_none() => {
                 iface.driver = Some(cx.driver(c, cempty, ex)?);
@@ -955,46 +950,25 @@ impl<'a> DocReader<'a> {
                 cx.opaque_children("teaming", cempty, ex)?;
                 Ok(ChildRead::Known("teaming"))
             }
-            "link" if iface.link.is_none() => {
-                let a = cx.lx.attrs_of(c);
-                let Some(s) = find(a, "state") else {
-                    return Ok(ChildRead::Unknown);
-                };
-                iface.link = cx.rep.choice(
+            "link" if iface.link.is_none() => cx.simple(c, cempty, ex, &g::LINK, |rep, v| {
+                iface.link = rep.choice(
                     "link",
-                    s,
+                    v,
                     &[("up", LinkState::Up), ("down", LinkState::Down)],
-                );
-                Self::keep_attrs(ex, "link", a, g::LINK.attributes);
-                cx.opaque_children("link", cempty, ex)?;
-                Ok(ChildRead::Known("link"))
-            }
-            "mtu" if iface.mtu.is_none() => {
-                let a = cx.lx.attrs_of(c);
-                let Some(s) = find(a, "size") else {
-                    return Ok(ChildRead::Unknown);
-                };
-                iface.mtu = cx.rep.num("mtu", s);
-                Self::keep_attrs(ex, "mtu", a, g::MTU.attributes);
-                cx.opaque_children("mtu", cempty, ex)?;
-                Ok(ChildRead::Known("mtu"))
-            }
+                )
+            }),
+            "mtu" if iface.mtu.is_none() => cx.simple(c, cempty, ex, &g::MTU, |rep, v| {
+                iface.mtu = rep.num("mtu", v)
+            }),
             "coalesce" if iface.coalesce.is_none() => {
                 iface.coalesce = Some(cx.coalesce(c, cempty, ex)?);
                 Ok(ChildRead::Known("coalesce"))
             }
-            "boot" if iface.boot.is_none() => {
-                let a = cx.lx.attrs_of(c);
-                let Some(o) = find(a, "order") else {
-                    return Ok(ChildRead::Unknown);
-                };
-                iface.boot = cx.rep.num("boot", o);
-                Self::keep_attrs(ex, "boot", a, g::BOOT.attributes);
-                cx.opaque_children("boot", cempty, ex)?;
-                Ok(ChildRead::Known("boot"))
-            }
+            "boot" if iface.boot.is_none() => cx.simple(c, cempty, ex, &g::BOOT, |rep, v| {
+                iface.boot = rep.num("boot", v)
+            }),
             "alias" if iface.alias.is_none() => cx.simple(c, cempty, ex, &g::ALIAS, |_, v| {
-                iface.alias = Some(SmolStr::new(v))
+                iface.alias = Some(SmolStr::new(&v.value))
             }),
             "rom" if iface.rom.is_none() => {
                 let a = cx.lx.attrs_of(c);
@@ -1053,14 +1027,14 @@ impl<'a> DocReader<'a> {
         empty: bool,
         ex: &mut Extras,
         decl: &g::Element,
-        mut set: impl FnMut(&Attr<'a>, Cow<'a, str>),
+        mut set: impl FnMut(&mut Findings, &Attr<'a>),
     ) -> Result<ChildRead, Fatal> {
         let rel = decl.path;
         let a = self.lx.attrs_of(c);
         let Some(v) = decl.attributes.first().and_then(|attr| find(a, attr)) else {
             return Ok(ChildRead::Unknown);
         };
-        set(v, v.value.clone());
+        set(&mut self.rep, v);
         Self::keep_attrs(ex, rel, a, decl.attributes);
         self.opaque_children(rel, empty, ex)?;
         Ok(ChildRead::Known(rel))
