@@ -110,7 +110,7 @@ macro_rules! fields {
                     i += 1;
                 }
             )*
-            let _ = n;
+            assert!(n == LEN);
             out
         };
         &ALL

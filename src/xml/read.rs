@@ -1574,17 +1574,22 @@ fn source_missing(rep: &mut Findings, ty: &str, at: usize, what: &str) {
 /// element's kept attributes in the order they were read), so that a document whose elements
 /// came in another order reads back the same after a render.
 fn writer_order(ex: &mut Extras) {
-    if ex.attributes.len() > 1 {
-        let key = |a: &ExtraAttribute| g::anchor_rank(&a.element, None);
-        if ex.attributes.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
-            ex.attributes.sort_by_cached_key(key);
-        }
+    sort_by_rank(&mut ex.attributes, |a| g::anchor_rank(&a.element, None));
+    sort_by_rank(&mut ex.elements, |n| {
+        g::anchor_rank(&n.parent, n.after.as_deref())
+    });
+}
+
+/// Sorts `items` stably by `rank` when they are not in its order already (each rank computed
+/// once for the check; again only when a sort is needed, which documents in libvirt's order
+/// never need).
+fn sort_by_rank<T>(items: &mut [T], rank: impl Fn(&T) -> Vec<(u32, u32)>) {
+    if items.len() < 2 {
+        return;
     }
-    if ex.elements.len() > 1 {
-        let key = |n: &ExtraNode| g::anchor_rank(&n.parent, n.after.as_deref());
-        if ex.elements.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
-            ex.elements.sort_by_cached_key(key);
-        }
+    let ranks: Vec<_> = items.iter().map(&rank).collect();
+    if !ranks.is_sorted() {
+        items.sort_by_cached_key(rank);
     }
 }
 

@@ -46,23 +46,12 @@ pub fn render_interface_indented(iface: &Interface, indent: &str, step: &str) ->
 /// ```
 pub fn render_interface_into(iface: &Interface, indent: &str, step: &str, out: &mut String) {
     let spaces = indent.bytes().all(|b| b == b' ') && step.bytes().all(|b| b == b' ');
-    let mut w = Writer {
-        out,
-        ex: &iface.extras,
-        has_extras: !iface.extras.is_empty(),
-        ind: Indent {
-            first: indent,
-            step,
-            spaces,
-        },
-        depth: 0,
-        path: String::new(),
-        emitted: Vec::new(),
-        written: None,
-        #[cfg(test)]
-        marked: Vec::new(),
+    let ind = Indent {
+        first: indent,
+        step,
+        spaces,
     };
-    w.interface(iface);
+    Writer::new(out, iface, ind, !iface.extras.is_empty()).interface(iface);
 }
 
 /// Tests: the paths (`alias/@name`, repeat indexes dropped) of the attributes whose written
@@ -310,18 +299,14 @@ struct Writer<'m, 'o> {
 }
 
 impl<'m, 'o> Writer<'m, 'o> {
-    /// A writer that tracks element paths whether or not anything is kept (for the questions
-    /// asked of it: [`written_paths`]).
-    fn recording(out: &'o mut String, iface: &'m Interface) -> Self {
+    /// A writer of `iface` into `out`; `has_extras` makes it track element paths (needed to put
+    /// kept content back).
+    fn new(out: &'o mut String, iface: &'m Interface, ind: Indent<'m>, has_extras: bool) -> Self {
         Writer {
             out,
             ex: &iface.extras,
-            has_extras: true,
-            ind: Indent {
-                first: "",
-                step: "",
-                spaces: true,
-            },
+            has_extras,
+            ind,
             depth: 0,
             path: String::new(),
             emitted: Vec::new(),
@@ -329,6 +314,17 @@ impl<'m, 'o> Writer<'m, 'o> {
             #[cfg(test)]
             marked: Vec::new(),
         }
+    }
+
+    /// A writer that tracks element paths whether or not anything is kept (for the questions
+    /// asked of it: [`written_paths`]).
+    fn recording(out: &'o mut String, iface: &'m Interface) -> Self {
+        let ind = Indent {
+            first: "",
+            step: "",
+            spaces: true,
+        };
+        Self::new(out, iface, ind, true)
     }
 }
 
