@@ -3,7 +3,7 @@
 //!
 //! Documents come from [`vifxml::generate`] (N = 1, 100 and 10 000 mixed interfaces). Every
 //! operation of one size is run once per round, in a new shuffled order each round, interleaved
-//! with the baseline, for as many rounds as fit in the time budget; the table shows medians and
+//! with the baseline, for as many rounds as fit in the time budget (at least 21); the table shows medians and
 //! the ratio of each median to the baseline's. Peak memory is measured with a counting allocator around one run of each
 //! operation, on top of what the input already holds. The last part times `audit` over 10 000
 //! generated domain files with one thread and with two.
@@ -275,7 +275,9 @@ fn bench_size(n: usize, budget: Duration, missed: &mut Missed) {
     }
     let start = Instant::now();
     let mut rounds = 0;
-    while rounds < 5 || (start.elapsed() < budget && rounds < 2001) {
+    // At least 21 rounds: at N = 10 000 one round takes half a second (libvirt's define alone
+    // a third of it), and a median of the 11 that fit in the budget moved by ±5 % between runs.
+    while rounds < 21 || (start.elapsed() < budget && rounds < 2001) {
         // A new order every round (a fixed shuffle, the same in every run): an operation that
         // always ran right after another would inherit its caches and allocator state.
         let order = shuffled(ops.len(), rounds);

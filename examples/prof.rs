@@ -48,6 +48,18 @@ fn main() {
                 let f = vifxml::validate::validate_document(&doc, &p);
                 black_box((p, f));
             }
+            "pvx" => {
+                // pv after something large was allocated and freed (as in the benchmark's
+                // shuffled rounds): shows what page faults add.
+                let big = vec![1u8; 64 << 20];
+                black_box(&big);
+                drop(big);
+                let s = Instant::now();
+                let p = vifxml::xml::parse_document(&doc).unwrap();
+                let f = vifxml::validate::validate_document(&doc, &p);
+                black_box((p, f));
+                eprintln!("pvx {:?}", s.elapsed());
+            }
             "split" => {
                 let (mut a, mut b, mut c, mut d) = (vec![], vec![], vec![], vec![]);
                 for _ in 0..21 {
