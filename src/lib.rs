@@ -77,6 +77,7 @@ pub mod rules;
 pub mod schema;
 pub mod spec;
 pub mod validate;
+pub mod version;
 pub mod xml;
 pub mod xmlchar;
 

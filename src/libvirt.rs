@@ -168,6 +168,34 @@ impl Connection {
         Ok(defined)
     }
 
+    /// The version of the libvirt library this connection runs on (`virConnectGetLibVersion`),
+    /// as `MAJOR.MINOR.MICRO`.
+    pub fn lib_version(&self) -> Result<String, LibvirtError> {
+        let n = u64::from(self.conn.lib_version()?);
+        Ok(format!(
+            "{}.{}.{}",
+            n / 1_000_000,
+            (n / 1_000) % 1_000,
+            n % 1_000
+        ))
+    }
+
+    /// The version of the libvirt library this connection runs on, as the rules see it: what
+    /// `define` validates against by default.
+    pub fn libvirt_version(&self) -> Result<crate::version::LibvirtVersion, LibvirtError> {
+        let n = u64::from(self.conn.lib_version()?);
+        Ok(crate::version::LibvirtVersion::from_number(n))
+    }
+
+    /// Starts the defined domain called `name` and stops it again (forcefully): asks libvirt
+    /// and the hypervisor whether the guest starts.
+    pub fn start_and_stop(&self, name: &str) -> Result<(), LibvirtError> {
+        let dom = self.conn.lookup_domain_by_name(name)?;
+        dom.create()?;
+        dom.destroy()?;
+        Ok(())
+    }
+
     /// Undefines the domain called `name`.
     pub fn undefine(&self, name: &str) -> Result<(), LibvirtError> {
         let dom = self.conn.lookup_domain_by_name(name)?;
