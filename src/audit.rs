@@ -38,6 +38,7 @@ use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use crate::diag::{line_col, Diagnostic, Severity};
+use crate::version::LibvirtVersion;
 use crate::xml::MAX_DOCUMENT_SIZE;
 
 /// What became of one file.
@@ -375,14 +376,14 @@ impl Report {
     /// # std::fs::remove_dir_all(&dir)?;
     /// # Ok::<(), std::io::Error>(())
     /// ```
-    pub fn allow(&mut self, rules: &[String]) -> Result<(), String> {
+    pub fn allow<S: AsRef<str>>(&mut self, rules: &[S]) -> Result<(), String> {
         crate::validate::allow(&mut [], rules)?;
         for f in &mut self.files {
             if matches!(f.status, Status::Unreadable | Status::Malformed) {
                 continue;
             }
             for d in &mut f.findings {
-                if rules.iter().any(|r| r == d.rule) {
+                if rules.iter().any(|r| r.as_ref() == d.rule) {
                     d.severity = Severity::Warning;
                 }
             }
@@ -555,6 +556,11 @@ fn read_capped(path: &Path) -> std::io::Result<Result<Vec<u8>, Option<u64>>> {
 /// assert!(r.error.is_some());
 /// ```
 pub fn audit_file(path: impl AsRef<Path>) -> FileReport {
+    audit_file_for(path, LibvirtVersion::NEWEST)
+}
+
+/// [`audit_file`], validating for this libvirt version.
+pub fn audit_file_for(path: impl AsRef<Path>, version: LibvirtVersion) -> FileReport {
     let path = path.as_ref();
     let bytes = match read_capped(path) {
         Ok(Ok(b)) => b,
@@ -590,7 +596,8 @@ pub fn audit_file(path: impl AsRef<Path>) -> FileReport {
     };
     match crate::xml::parse_document(&text) {
         Ok(doc) => {
-            let findings = crate::validate::validate_document(&text, &doc)
+            let opts = crate::validate::Options::new().libvirt(version);
+            let findings = crate::validate::validate_document_with(&text, &doc, &opts)
                 .iter()
                 .map(|d| Finding::new(d, Some(&text)))
                 .collect();
@@ -615,8 +622,18 @@ pub fn audit_file(path: impl AsRef<Path>) -> FileReport {
 /// assert_eq!(r.summary.unreadable, 1);
 /// ```
 pub fn audit(files: &[PathBuf], threads: Option<usize>, progress: impl Fn() + Sync) -> Report {
+    audit_for(files, threads, LibvirtVersion::NEWEST, progress)
+}
+
+/// [`audit`], validating for this libvirt version.
+pub fn audit_for(
+    files: &[PathBuf],
+    threads: Option<usize>,
+    version: LibvirtVersion,
+    progress: impl Fn() + Sync,
+) -> Report {
     let one = |p: &PathBuf| {
-        let r = audit_file(p);
+        let r = audit_file_for(p, version);
         progress();
         r
     };

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::diag::Severity;
 use crate::model::ids::IdErrorKind;
+use crate::version::LibvirtVersion;
 
 /// One rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,16 +24,48 @@ pub struct Rule {
     pub libvirt: &'static str,
     /// One-line summary.
     pub summary: &'static str,
+    /// The first libvirt version the rule applies to (`None`: every version).
+    pub since: Option<LibvirtVersion>,
+    /// The first libvirt version it no longer applies to (`None`: still applies).
+    pub until: Option<LibvirtVersion>,
+}
+
+impl Rule {
+    /// Whether the rule applies to guests defined on this libvirt version.
+    pub fn applies_to(&self, version: LibvirtVersion) -> bool {
+        self.since.is_none_or(|s| version >= s) && self.until.is_none_or(|u| version < u)
+    }
+
+    /// The versions it applies to, for people: `all`, `>= 11.2`, `< 11.0`, `9.0 .. 11.0`.
+    pub fn versions(&self) -> String {
+        match (self.since, self.until) {
+            (None, None) => "all".into(),
+            (Some(s), None) => format!(">= {s}"),
+            (None, Some(u)) => format!("< {u}"),
+            (Some(s), Some(u)) => format!("{s} .. {u}"),
+        }
+    }
 }
 
 const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
 
 macro_rules! rules {
-    ($($id:literal $sev:ident $phase:literal $lv:literal $sum:literal;)*) => {
+    (@v) => { None };
+    (@v $a:literal, $b:literal) => { Some(LibvirtVersion::new($a, $b)) };
+    ($($id:literal $sev:ident $phase:literal $lv:literal $sum:literal
+       $(since($sa:literal, $sb:literal))? $(until($ua:literal, $ub:literal))?;)*) => {
         /// Every rule, in a stable order.
         pub const RULES: &[Rule] = &[
-            $(Rule { id: $id, severity: $sev, phase: $phase, libvirt: $lv, summary: $sum },)*
+            $(Rule {
+                id: $id,
+                severity: $sev,
+                phase: $phase,
+                libvirt: $lv,
+                summary: $sum,
+                since: rules!(@v $($sa, $sb)?),
+                until: rules!(@v $($ua, $ub)?),
+            },)*
         ];
     };
 }
@@ -78,7 +111,7 @@ rules! {
     "virtualport.incomplete" E "validate" "define" "virtualport lacks a parameter its type needs here (midonet needs interfaceid everywhere)";
     "virtualport.managerid-reserved" W "validate" "advice" "802.1Qbg managerid 0 is reserved by IEEE";
     "vlan.placement" E "validate" "start" "vlan tags on an interface type that cannot apply them";
-    "vlan.plain-bridge" W "validate" "start" "vlan on a plain linux bridge needs libvirt 11.0 or later";
+    "vlan.plain-bridge" E "validate" "start" "vlan on a plain linux bridge: libvirt before 11.0 cannot apply it" until(11, 0);
     "vlan.empty" E "validate" "schema" "<vlan> without a tag";
     "vlan.trunk" E "validate" "schema" "trunk='no' (the schema only takes trunk='yes'; leave it out for one tag)";
     "vlan.native-mode" E "validate" "define" "more than one tag with nativeMode";
@@ -130,9 +163,19 @@ rules! {
     "extras.unknown" E "validate" "schema" "kept attribute, element or text that libvirt's schema does not allow there";
 }
 
-/// Looks a rule up by id.
+/// Looks a rule up by id (a hash lookup: findings are looked up one by one).
 pub fn find(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+    static INDEX: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, &'static Rule>> =
+        std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| RULES.iter().map(|r| (r.id, r)).collect())
+        .get(id)
+        .copied()
+}
+
+/// Whether the rule `id` applies on this libvirt version (unknown ids apply everywhere).
+pub fn applies(id: &str, version: LibvirtVersion) -> bool {
+    find(id).is_none_or(|r| r.applies_to(version))
 }
 
 /// The stable rule id under which a refused identifier ([`IdErrorKind`]) is reported.

@@ -203,3 +203,93 @@ fn schema_command_prints_the_committed_schema() {
     .expect("committed schema");
     assert_eq!(stdout(&o), committed);
 }
+
+/// `--libvirt-version` and `--allow` on every command that validates: a vlan on a plain Linux
+/// bridge fails to start before libvirt 11.0 and works from 11.0 on.
+#[test]
+fn libvirt_version_and_allow_on_every_validating_command() {
+    let xml =
+        b"<interface type='bridge'><source bridge='br0'/><vlan><tag id='42'/></vlan></interface>";
+    let spec = br#"{"type":"bridge","source":{"bridge":"br0"},"vlan":{"tags":[{"id":42}]}}"#;
+    for (args, input) in [
+        (vec!["validate", "-"], &xml[..]),
+        (vec!["render", "-"], &spec[..]),
+    ] {
+        let with = |extra: &[&str]| {
+            let mut a = args.clone();
+            a.splice(1..1, extra.iter().copied());
+            run(&a, Some(input))
+        };
+        let o = with(&["--libvirt-version", "9.0"]);
+        assert_eq!(code(&o), 1, "{args:?} on 9.0: {}", stderr(&o));
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(all.contains("vlan.plain-bridge"), "{all}");
+        assert!(all.contains("libvirt 9.0"), "{all}");
+        for ok in [
+            vec!["--libvirt-version", "11.3"],
+            vec!["--libvirt-version", "11.0.0"],
+            vec![],
+            vec!["--libvirt-version", "9.0", "--allow", "vlan.plain-bridge"],
+        ] {
+            let o = with(&ok);
+            assert_eq!(code(&o), 0, "{args:?} {ok:?}: {}{}", stdout(&o), stderr(&o));
+        }
+        for bad in [
+            vec!["--libvirt-version", "nine"],
+            vec!["--libvirt-version", "9"],
+            vec!["--allow", "no.such-rule"],
+        ] {
+            let o = with(&bad);
+            assert_eq!(code(&o), 2, "{args:?} {bad:?}: {}", stderr(&o));
+        }
+    }
+}
+
+/// `vifxml rules` shows from which libvirt version each rule applies.
+#[test]
+fn rules_show_their_versions() {
+    let o = run(&["rules"], None);
+    assert_eq!(code(&o), 0);
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("vlan.plain-bridge "))
+        .map(str::to_owned)
+        .unwrap_or_default();
+    assert!(line.contains("< 11.0"), "{line}");
+    let o = run(&["rules", "--format", "json"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let r = v
+        .as_array()
+        .and_then(|a| a.iter().find(|r| r["id"] == "vlan.plain-bridge"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(r["until"], "11.0");
+    assert_eq!(r["since"], serde_json::Value::Null);
+}
+
+/// The same options on from-osvif and audit.
+#[test]
+fn libvirt_version_on_from_osvif_and_audit() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/osvif/real/bridge-linuxbridge.json");
+    let f = fixture.to_str().expect("utf-8 path");
+    let o = run(&["from-osvif", "--libvirt-version", "9.0", f], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(&["from-osvif", "--allow", "nope", f], None);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+
+    let dir = std::env::temp_dir().join(format!("vifxml-cli-version-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("g.xml"),
+        "<domain><devices><interface type='bridge'><source bridge='br0'/><vlan><tag id='42'/></vlan></interface></devices></domain>",
+    )
+    .expect("write");
+    let d = dir.to_str().expect("utf-8 path");
+    let old = run(&["audit", "--libvirt-version", "9.0", d], None);
+    let new = run(&["audit", "--libvirt-version", "11.3", d], None);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code(&old), 1, "{}", stdout(&old));
+    assert!(stdout(&old).contains("vlan.plain-bridge"));
+    assert_eq!(code(&new), 0, "{}", stdout(&new));
+}

@@ -43,6 +43,7 @@ mod vlan;
 
 use crate::diag::Diagnostic;
 use crate::model::Interface;
+use crate::version::LibvirtVersion;
 use crate::xml::{locate, ParsedDocument};
 
 use devices::across;
@@ -54,26 +55,128 @@ impl Interface {
     }
 }
 
-/// Validates one interface. Paths are relative to the `<interface>` element.
+/// What validation checks against: the libvirt version the guest will be defined on (rules that
+/// libvirt changed follow it) and the rules whose errors the user accepts (reported as warnings).
+///
+/// ```
+/// use vifxml::validate::{validate_with, Options};
+/// use vifxml::version::LibvirtVersion;
+/// let iface = vifxml::xml::parse_interface(
+///     "<interface type='bridge'><source bridge='br0'/><vlan><tag id='42'/></vlan></interface>",
+/// ).unwrap();
+/// // A vlan on a plain Linux bridge: libvirt applies it from 11.0 on.
+/// let old = Options::new().libvirt(LibvirtVersion::V9_0);
+/// assert_eq!(validate_with(&iface, &old)[0].rule, "vlan.plain-bridge");
+/// assert!(validate_with(&iface, &Options::new().libvirt(LibvirtVersion::V11_3)).is_empty());
+/// let allowed = old.allow(&["vlan.plain-bridge"]).unwrap();
+/// assert!(!validate_with(&iface, &allowed)[0].is_error());
+/// assert!(Options::new().allow(&["no.such-rule"]).is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    libvirt: LibvirtVersion,
+    allow: Vec<&'static str>,
+}
+
+impl Options {
+    /// The newest libvirt the catalog knows ([`LibvirtVersion::NEWEST`]), nothing allowed.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Validates for this libvirt version.
+    pub fn libvirt(mut self, version: LibvirtVersion) -> Self {
+        self.libvirt = version;
+        self
+    }
+
+    /// Reports these rules' errors as warnings. Refuses names that are not rule ids.
+    pub fn allow<S: AsRef<str>>(mut self, rules: &[S]) -> Result<Self, String> {
+        for r in rules {
+            let r = r.as_ref();
+            match crate::rules::find(r) {
+                Some(rule) => {
+                    if !self.allow.contains(&rule.id) {
+                        self.allow.push(rule.id);
+                    }
+                }
+                None => {
+                    return Err(format!(
+                        "unknown rule '{r}': `vifxml rules` lists the rule ids"
+                    ))
+                }
+            }
+        }
+        Ok(self)
+    }
+
+    /// The libvirt version validated for.
+    pub fn libvirt_version(&self) -> LibvirtVersion {
+        self.libvirt
+    }
+
+    /// The rules whose errors are reported as warnings.
+    pub fn allowed(&self) -> &[&'static str] {
+        &self.allow
+    }
+
+    fn finish(&self, findings: &mut [Diagnostic]) {
+        if self.allow.is_empty() {
+            return;
+        }
+        for d in findings.iter_mut() {
+            if self.allow.contains(&d.rule) {
+                d.severity = crate::diag::Severity::Warning;
+            }
+        }
+    }
+}
+
+/// Validates one interface for the newest libvirt. Paths are relative to the `<interface>`
+/// element.
 pub fn validate(iface: &Interface) -> Vec<Diagnostic> {
+    validate_with(iface, &Options::default())
+}
+
+/// Validates one interface with these options.
+pub fn validate_with(iface: &Interface, opts: &Options) -> Vec<Diagnostic> {
+    let mut out = interface_findings(iface, opts.libvirt);
+    opts.finish(&mut out);
+    out
+}
+
+fn interface_findings(iface: &Interface, version: LibvirtVersion) -> Vec<Diagnostic> {
     let mut v = Checker {
         i: iface,
+        version,
         out: Vec::new(),
     };
     v.run();
     v.out
 }
 
-/// Validates every interface of a parsed document, plus the rules that span devices. Paths are
-/// prefixed with each interface's path and carry byte offsets into `src`.
+/// Validates every interface of a parsed document, plus the rules that span devices, for the
+/// newest libvirt. Paths are prefixed with each interface's path and carry byte offsets into
+/// `src`.
 pub fn validate_document(src: &str, doc: &ParsedDocument) -> Vec<Diagnostic> {
+    validate_document_with(src, doc, &Options::default())
+}
+
+/// [`validate_document`] with these options.
+pub fn validate_document_with(src: &str, doc: &ParsedDocument, opts: &Options) -> Vec<Diagnostic> {
+    let mut out = document_findings(src, doc, opts.libvirt);
+    opts.finish(&mut out);
+    out
+}
+
+fn document_findings(src: &str, doc: &ParsedDocument, version: LibvirtVersion) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Status XML (`<domstatus>`) is libvirt's own record of a running guest: it carries
     // `<actual>` (the network's resolved port), which the domain schema does not have.
     let status = doc.root == "domstatus";
     for p in &doc.interfaces {
         out.extend(p.notes.iter().cloned());
-        for mut d in validate(&p.interface) {
+        for mut d in interface_findings(&p.interface, version) {
             if status && d.rule == "extras.unknown" && d.path == "actual" {
                 continue;
             }
@@ -101,18 +204,24 @@ pub fn validate_document(src: &str, doc: &ParsedDocument) -> Vec<Diagnostic> {
     out
 }
 
-/// Validates a list of interfaces (a spec) including the cross-device rules. Paths start with
-/// `/N` (the index in the list) when there is more than one.
+/// Validates a list of interfaces (a spec) including the cross-device rules, for the newest
+/// libvirt. Paths start with `/N` (the index in the list) when there is more than one.
 pub fn validate_all(ifaces: &[Interface]) -> Vec<Diagnostic> {
+    validate_all_with(ifaces, &Options::default())
+}
+
+/// [`validate_all`] with these options.
+pub fn validate_all_with(ifaces: &[Interface], opts: &Options) -> Vec<Diagnostic> {
     let paths: Vec<String> = (0..ifaces.len()).map(|n| format!("/{n}")).collect();
     let mut out = Vec::new();
     for (n, iface) in ifaces.iter().enumerate() {
-        for mut d in validate(iface) {
+        for mut d in interface_findings(iface, opts.libvirt) {
             d.path = join(&paths[n], &d.path);
             out.push(d);
         }
     }
     out.extend(across(paths.iter().map(String::as_str).zip(ifaces.iter())));
+    opts.finish(&mut out);
     out
 }
 
@@ -126,14 +235,18 @@ pub fn validate_all(ifaces: &[Interface]) -> Vec<Diagnostic> {
 /// assert_eq!(f[0].severity, Severity::Warning);
 /// assert!(vifxml::validate::allow(&mut f, &["no.such-rule".to_string()]).is_err());
 /// ```
-pub fn allow(findings: &mut [Diagnostic], rules: &[String]) -> Result<(), String> {
-    if let Some(bad) = rules.iter().find(|r| crate::rules::find(r).is_none()) {
+pub fn allow<S: AsRef<str>>(findings: &mut [Diagnostic], rules: &[S]) -> Result<(), String> {
+    if let Some(bad) = rules
+        .iter()
+        .find(|r| crate::rules::find(r.as_ref()).is_none())
+    {
         return Err(format!(
-            "unknown rule '{bad}': `vifxml rules` lists the rule ids"
+            "unknown rule '{}': `vifxml rules` lists the rule ids",
+            bad.as_ref()
         ));
     }
     for d in findings.iter_mut() {
-        if rules.iter().any(|r| r == d.rule) {
+        if rules.iter().any(|r| r.as_ref() == d.rule) {
             d.severity = crate::diag::Severity::Warning;
         }
     }
@@ -150,16 +263,23 @@ fn join(base: &str, rel: &str) -> String {
 
 struct Checker<'a> {
     i: &'a Interface,
+    /// The libvirt version checked for: a rule the catalog limits to other versions reports
+    /// nothing.
+    version: LibvirtVersion,
     out: Vec<Diagnostic>,
 }
 
 impl<'a> Checker<'a> {
     fn err(&mut self, rule: &'static str, path: &str, msg: String) {
-        self.out.push(Diagnostic::error(rule, path, msg));
+        if crate::rules::applies(rule, self.version) {
+            self.out.push(Diagnostic::error(rule, path, msg));
+        }
     }
 
     fn warn(&mut self, rule: &'static str, path: &str, msg: String) {
-        self.out.push(Diagnostic::warning(rule, path, msg));
+        if crate::rules::applies(rule, self.version) {
+            self.out.push(Diagnostic::warning(rule, path, msg));
+        }
     }
 
     fn ty(&self) -> &'a str {

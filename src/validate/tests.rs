@@ -3,6 +3,7 @@
 
 use crate::diag::Diagnostic;
 use crate::rules::RULES;
+use crate::version::LibvirtVersion;
 
 enum In {
     /// One `<interface>` element.
@@ -14,16 +15,30 @@ enum In {
 }
 use In::{D, S, X};
 
-fn findings(input: &In) -> Vec<Diagnostic> {
+fn findings_for(input: &In, version: LibvirtVersion) -> Vec<Diagnostic> {
+    let opts = crate::validate::Options::new().libvirt(version);
     match input {
         X(x) | D(x) => match crate::xml::parse_document(x) {
-            Ok(doc) => crate::validate::validate_document(x, &doc),
+            Ok(doc) => crate::validate::validate_document_with(x, &doc, &opts),
             Err(e) => e.0,
         },
         S(s) => match crate::spec::from_str(s) {
-            Ok(v) => crate::validate::validate_all(&v),
+            Ok(v) => crate::validate::validate_all_with(&v, &opts),
             Err(e) => e.0,
         },
+    }
+}
+
+/// A version the rule applies to, and one it does not (if any): its first version, or the
+/// oldest the catalog names below its end.
+fn versions_of(rule: &crate::rules::Rule) -> (LibvirtVersion, Option<LibvirtVersion>) {
+    match (rule.since, rule.until) {
+        (Some(s), _) => (
+            s,
+            Some(LibvirtVersion::new(s.major, 0).min(LibvirtVersion::V9_0)),
+        ),
+        (None, Some(u)) => (LibvirtVersion::V9_0, Some(u)),
+        (None, None) => (LibvirtVersion::NEWEST, None),
     }
 }
 
@@ -171,16 +186,23 @@ fn cases() -> Vec<(&'static str, In, In)> {
 fn every_rule_both_sides() {
     let _ = (QBG, UUID);
     for (rule, good, bad) in cases() {
-        assert!(
-            crate::rules::find(rule).is_some(),
-            "case for unknown rule {rule}"
-        );
-        let g = findings(&good);
+        let Some(r) = crate::rules::find(rule) else {
+            panic!("case for unknown rule {rule}");
+        };
+        let (applies, not) = versions_of(r);
+        let g = findings_for(&good, applies);
         assert!(
             !g.iter().any(|d| d.rule == rule || d.is_error()),
             "{rule}: good side has findings: {g:#?}"
         );
-        let b = findings(&bad);
+        if let Some(v) = not {
+            let b = findings_for(&bad, v);
+            assert!(
+                !b.iter().any(|d| d.rule == rule),
+                "{rule}: reported on libvirt {v}, outside its versions: {b:#?}"
+            );
+        }
+        let b = findings_for(&bad, applies);
         let hit = b.iter().find(|d| d.rule == rule);
         assert!(
             hit.is_some(),

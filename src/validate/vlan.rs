@@ -42,12 +42,17 @@ impl Checker<'_> {
             InterfaceKind::Hostdev(_) | InterfaceKind::Network(_) => {}
             InterfaceKind::Direct(d) if d.mode == Some(DirectMode::Passthrough) => {}
             InterfaceKind::Bridge(_) if ovs => {}
-            InterfaceKind::Bridge(_) => self.warn(
+            // libvirt 9.0 defines it and fails the start ("vlan tag not supported for this
+            // connection type"); 11.x sets the tags on the bridge port (the bridge needs
+            // vlan_filtering on): the catalog limits the rule to versions before 11.0.
+            InterfaceKind::Bridge(_) => self.err(
                 "vlan.plain-bridge",
                 "vlan",
-                "vlan tags on a linux bridge without openvswitch need libvirt 11.0 or later; \
-                 earlier versions fail to start the guest"
-                    .into(),
+                format!(
+                    "vlan tags on a linux bridge without openvswitch: libvirt {} defines the \
+                     guest and fails to start it (libvirt 11.0 and later apply them)",
+                    self.version
+                ),
             ),
             InterfaceKind::Direct(_) => self.err(
                 "vlan.placement",

@@ -7,7 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use vifxml::audit::{collect_files, Report, Status};
 
-use super::{write_stdout, Fail, Format};
+use super::{write_stdout, Fail, Format, RuleArgs};
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -21,17 +21,13 @@ pub struct AuditArgs {
     #[arg(long, short = 'j', value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=1024))]
     jobs: Option<u16>,
-    /// Turn this rule's errors into warnings (repeatable).
-    #[arg(long = "allow", value_name = "RULE")]
-    allow: Vec<String>,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 pub fn run(args: AuditArgs) -> Result<u8, Fail> {
     // Refuse an unknown rule id before reading anything.
-    vifxml::validate::allow(&mut [], &args.allow).map_err(|m| Fail {
-        code: 2,
-        message: format!("vifxml: {m}"),
-    })?;
+    let opts = args.rules.options(None)?;
     let (files, problems) = collect_files(&args.paths);
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(files.len() as u64);
@@ -42,10 +38,15 @@ pub fn run(args: AuditArgs) -> Result<u8, Fail> {
     } else {
         ProgressBar::hidden()
     };
-    let mut report = vifxml::audit::audit(&files, args.jobs.map(usize::from), || bar.inc(1));
+    let mut report = vifxml::audit::audit_for(
+        &files,
+        args.jobs.map(usize::from),
+        opts.libvirt_version(),
+        || bar.inc(1),
+    );
     bar.finish_and_clear();
     report.add_problems(problems);
-    report.allow(&args.allow).map_err(|m| Fail {
+    report.allow(opts.allowed()).map_err(|m| Fail {
         code: 2,
         message: format!("vifxml: {m}"),
     })?;

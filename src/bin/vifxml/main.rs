@@ -6,6 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use vifxml::diag::{render_human, Diagnostic, Diagnostics};
+use vifxml::validate::Options;
+use vifxml::version::LibvirtVersion;
 use vifxml::xml::ParsedDocument;
 use vifxml::Interface;
 
@@ -36,6 +38,8 @@ enum Cmd {
         /// Render even when validation finds errors (findings still go to stderr).
         #[arg(long)]
         no_validate: bool,
+        #[command(flatten)]
+        rules: RuleArgs,
     },
     /// Read a domain document, an <interface>, or a sequence of them; print a JSON array of
     /// interface specs.
@@ -51,18 +55,21 @@ enum Cmd {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        rules: RuleArgs,
     },
     /// Validate a domain document, then define it through libvirt (needs the `libvirt`
-    /// feature). libvirt is never called when validation finds an error.
+    /// feature). Nothing is defined when validation finds an error; without
+    /// --libvirt-version the connection is opened first to learn libvirt's version.
     Define {
         /// Domain XML file, or - for standard input.
         file: String,
         /// libvirt connection URI.
         #[arg(long, short = 'c', default_value = "test:///default")]
         connect: String,
-        /// Turn this rule's errors into warnings (repeatable).
-        #[arg(long = "allow", value_name = "RULE")]
-        allow: Vec<String>,
+        /// Validate for this libvirt version (default: the connection's own).
+        #[command(flatten)]
+        rules: RuleArgs,
         /// Print the XML libvirt stored.
         #[arg(long)]
         dumpxml: bool,
@@ -88,6 +95,36 @@ enum Cmd {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+}
+
+/// What validation checks against, shared by every command that validates.
+#[derive(clap::Args, Clone, Default)]
+struct RuleArgs {
+    /// Validate for this libvirt version, MAJOR.MINOR (rules libvirt changed follow it).
+    /// Default: the newest version the rule catalog knows; for define, the connection's.
+    #[arg(long, value_name = "X.Y")]
+    libvirt_version: Option<LibvirtVersion>,
+    /// Turn this rule's errors into warnings (repeatable).
+    #[arg(long = "allow", value_name = "RULE")]
+    allow: Vec<String>,
+}
+
+impl RuleArgs {
+    /// The validation options; `default` is the version used when none was given (`None`:
+    /// the newest). An unknown rule id is a usage error (exit 2).
+    fn options(&self, default: Option<LibvirtVersion>) -> Result<Options, Fail> {
+        let version = self
+            .libvirt_version
+            .or(default)
+            .unwrap_or(LibvirtVersion::NEWEST);
+        Options::new()
+            .libvirt(version)
+            .allow(&self.allow)
+            .map_err(|m| Fail {
+                code: 2,
+                message: format!("vifxml: {m}"),
+            })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,15 +167,23 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8, Fail> {
     match cli.cmd {
-        Cmd::Render { spec, no_validate } => render(&spec, no_validate),
+        Cmd::Render {
+            spec,
+            no_validate,
+            rules,
+        } => render(&spec, no_validate, &rules.options(None)?),
         Cmd::Parse { file } => parse(&file),
-        Cmd::Validate { files, format } => validate(&files, format),
+        Cmd::Validate {
+            files,
+            format,
+            rules,
+        } => validate(&files, format, &rules.options(None)?),
         Cmd::Define {
             file,
             connect,
-            allow,
+            rules,
             dumpxml,
-        } => define(&file, &connect, &allow, dumpxml),
+        } => define(&file, &connect, &rules, dumpxml),
         Cmd::Rules { format } => rules(format),
         Cmd::Schema => {
             write_stdout(&vifxml::schema::spec_schema_pretty())?;
@@ -230,7 +275,7 @@ fn load(text: String) -> Result<Input, (String, Diagnostics)> {
     }
 }
 
-fn render(path: &str, no_validate: bool) -> Result<u8, Fail> {
+fn render(path: &str, no_validate: bool, opts: &Options) -> Result<u8, Fail> {
     let text = read_input(path)?;
     let name = display_name(path);
     let ifaces = match load(text) {
@@ -241,7 +286,7 @@ fn render(path: &str, no_validate: bool) -> Result<u8, Fail> {
             return Ok(1);
         }
     };
-    let findings = vifxml::validate::validate_all(&ifaces);
+    let findings = vifxml::validate::validate_all_with(&ifaces, opts);
     report(None, name, &findings);
     if !no_validate && findings.iter().any(Diagnostic::is_error) {
         return Err(Fail {
@@ -300,7 +345,7 @@ struct JsonFinding<'a> {
     column: Option<usize>,
 }
 
-fn validate(files: &[String], format: Format) -> Result<u8, Fail> {
+fn validate(files: &[String], format: Format, opts: &Options) -> Result<u8, Fail> {
     let mut worst = 0u8;
     let mut json_reports: Vec<(String, usize, Vec<Diagnostic>, Option<String>)> = Vec::new();
     for path in files {
@@ -320,11 +365,11 @@ fn validate(files: &[String], format: Format) -> Result<u8, Fail> {
         };
         let (count, findings, src) = match load(text) {
             Ok(Input::Xml(text, doc)) => {
-                let f = vifxml::validate::validate_document(&text, &doc);
+                let f = vifxml::validate::validate_document_with(&text, &doc, opts);
                 (doc.interfaces.len(), f, Some(text))
             }
             Ok(Input::Spec(text, v)) => {
-                let f = vifxml::validate::validate_all(&v);
+                let f = vifxml::validate::validate_all_with(&v, opts);
                 let _ = text;
                 (v.len(), f, None)
             }
@@ -391,8 +436,13 @@ fn rules(format: Format) -> Result<u8, Fail> {
             let mut s = String::new();
             for r in vifxml::rules::RULES {
                 s.push_str(&format!(
-                    "{:<36} {:<7} {:<8} {:<7} {}\n",
-                    r.id, r.severity, r.phase, r.libvirt, r.summary
+                    "{:<36} {:<7} {:<8} {:<7} {:<9} {}\n",
+                    r.id,
+                    r.severity,
+                    r.phase,
+                    r.libvirt,
+                    r.versions(),
+                    r.summary
                 ));
             }
             s
@@ -402,7 +452,9 @@ fn rules(format: Format) -> Result<u8, Fail> {
     Ok(0)
 }
 
-fn define(path: &str, uri: &str, allow: &[String], dumpxml: bool) -> Result<u8, Fail> {
+fn define(path: &str, uri: &str, rules: &RuleArgs, dumpxml: bool) -> Result<u8, Fail> {
+    // Refuse an unknown rule id before reading anything.
+    rules.options(None)?;
     let text = read_input(path)?;
     let name = display_name(path);
     let doc = match vifxml::xml::parse_document(&text) {
@@ -421,11 +473,13 @@ fn define(path: &str, uri: &str, allow: &[String], dumpxml: bool) -> Result<u8, 
             ),
         });
     }
-    let mut findings = vifxml::validate::validate_document(&text, &doc);
-    vifxml::validate::allow(&mut findings, allow).map_err(|m| Fail {
-        code: 2,
-        message: format!("vifxml: {m}"),
-    })?;
+    // Without --libvirt-version the connection says which libvirt to validate for.
+    let early = match rules.libvirt_version {
+        Some(_) => None,
+        None => Some(connect(uri)?),
+    };
+    let opts = rules.options(early.as_ref().and_then(connection_version))?;
+    let findings = vifxml::validate::validate_document_with(&text, &doc, &opts);
     report(Some(&text), name, &findings);
     if findings.iter().any(Diagnostic::is_error) {
         return Err(Fail {
@@ -435,16 +489,52 @@ fn define(path: &str, uri: &str, allow: &[String], dumpxml: bool) -> Result<u8, 
             ),
         });
     }
-    define_with_libvirt(&text, uri, name, dumpxml)
+    let conn = match early {
+        Some(c) => c,
+        None => connect(uri)?,
+    };
+    define_with_libvirt(&conn, &text, uri, name, dumpxml)
 }
 
 #[cfg(feature = "libvirt")]
-fn define_with_libvirt(text: &str, uri: &str, name: &str, dumpxml: bool) -> Result<u8, Fail> {
-    use vifxml::libvirt::Connection;
-    let conn = Connection::open(uri).map_err(|e| Fail {
+type Conn = vifxml::libvirt::Connection;
+/// Stands in for a connection in builds without libvirt: validation runs, define says what is
+/// missing.
+#[cfg(not(feature = "libvirt"))]
+struct Conn;
+
+#[cfg(feature = "libvirt")]
+fn connect(uri: &str) -> Result<Conn, Fail> {
+    vifxml::libvirt::Connection::open(uri).map_err(|e| Fail {
         code: 2,
         message: format!("vifxml: cannot connect to {uri}: {e}"),
-    })?;
+    })
+}
+
+#[cfg(not(feature = "libvirt"))]
+fn connect(_uri: &str) -> Result<Conn, Fail> {
+    Ok(Conn)
+}
+
+/// The libvirt version the connection runs, which `define` validates for by default.
+#[cfg(feature = "libvirt")]
+fn connection_version(conn: &Conn) -> Option<LibvirtVersion> {
+    conn.libvirt_version().ok()
+}
+
+#[cfg(not(feature = "libvirt"))]
+fn connection_version(_conn: &Conn) -> Option<LibvirtVersion> {
+    None
+}
+
+#[cfg(feature = "libvirt")]
+fn define_with_libvirt(
+    conn: &Conn,
+    text: &str,
+    uri: &str,
+    name: &str,
+    dumpxml: bool,
+) -> Result<u8, Fail> {
     match conn.define(text) {
         Ok(d) => {
             if dumpxml {
@@ -465,11 +555,22 @@ fn define_with_libvirt(text: &str, uri: &str, name: &str, dumpxml: bool) -> Resu
 }
 
 #[cfg(not(feature = "libvirt"))]
-fn define_with_libvirt(_text: &str, _uri: &str, _name: &str, _dumpxml: bool) -> Result<u8, Fail> {
-    Err(Fail {
+fn define_with_libvirt(
+    _conn: &Conn,
+    _text: &str,
+    _uri: &str,
+    _name: &str,
+    _dumpxml: bool,
+) -> Result<u8, Fail> {
+    Err(no_libvirt())
+}
+
+#[cfg(not(feature = "libvirt"))]
+fn no_libvirt() -> Fail {
+    Fail {
         code: 2,
         message: "vifxml: built without libvirt support: rebuild with `cargo build --features \
                   libvirt` (Debian: apt-get install libvirt-dev)"
             .into(),
-    })
+    }
 }

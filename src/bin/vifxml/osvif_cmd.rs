@@ -18,7 +18,7 @@ use vifxml::diag::Diagnostic;
 use vifxml::model::ids::PciAddress;
 use vifxml::osvif::{self, Frontend, Options, OsVifErrorKind, VirtType, VnicType};
 
-use super::{display_name, read_input, report, write_stdout, Fail};
+use super::{display_name, read_input, report, write_stdout, Fail, RuleArgs};
 
 /// Arguments of `from-osvif`.
 #[derive(Args)]
@@ -66,6 +66,8 @@ pub struct FromOsvifArgs {
     /// writes them, others are skipped.
     #[arg(long = "extra-spec", value_name = "KEY=VALUE")]
     extra_spec: Vec<String>,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 fn usage(message: String) -> Fail {
@@ -97,6 +99,7 @@ fn pci_pairs(
 
 /// Runs `from-osvif`.
 pub fn run(args: FromOsvifArgs) -> Result<u8, Fail> {
+    let rules = args.rules.options(None)?;
     let netdevs = pci_pairs(
         "--pci-netdev",
         "PCI=NETDEV, e.g. 0000:81:00.0=ens1f0",
@@ -164,7 +167,7 @@ pub fn run(args: FromOsvifArgs) -> Result<u8, Fail> {
         },
         message: format!("{name}: {e}"),
     })?;
-    let findings = vifxml::validate::validate_all(&ifaces);
+    let findings = vifxml::validate::validate_all_with(&ifaces, &rules);
     report(None, name, &findings);
     if findings.iter().any(Diagnostic::is_error) {
         return Err(Fail {
