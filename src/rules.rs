@@ -119,7 +119,11 @@ rules! {
     "bandwidth.range" E "validate" "schema" "bandwidth value outside 1..=4294967295";
     "bandwidth.floor" E "validate" "define" "floor outside an inbound rate of a network interface";
     "bandwidth.placement" E "validate" "start" "bandwidth on hostdev or vhost-user, where it is not applied";
-    "mtu.placement" E "validate" "qemu" "mtu on a direct (macvtap) or hostdev interface";
+    "mtu.placement" E "validate" "qemu" "mtu on a type the qemu driver sets no mtu on: anything but network, bridge, ethernet, vhostuser and passt-backed user";
+    "coalesce.placement" E "validate" "qemu" "coalesce on a type other than network or bridge";
+    "vdpa.model" E "validate" "qemu" "vdpa interface without a virtio model";
+    "rom.placement" E "validate" "qemu" "rom settings on a device whose guest address is not pci";
+    "backend.tap-placement" E "validate" "start" "backend tap on a type other than network, bridge or ethernet: the guest fails to start";
     "mtu.range" E "validate" "schema" "mtu above 65535";
     "vhostuser.model" E "validate" "define" "vhost-user without a virtio model";
     "vhostuser.path" E "validate" "define" "vhost-user socket path missing or not absolute";
@@ -145,11 +149,14 @@ rules! {
     "driver.name" E "validate" "schema" "driver name that is not a backend libvirt knows, or a hostdev backend (vfio, kvm, xen) on a virtio model";
     "driver.txmode" E "validate" "schema" "txmode other than iothread or timer";
     "backend.type" E "validate" "schema" "backend type other than passt (no type means the default backend)";
-    "backend.passt" E "validate" "define" "backend type='passt': Debian 12's libvirt 9.0.0 refuses it at define (libvirt issue #462), other builds take it on type='user' only (vhostuser since 11.0)";
+    "backend.passt" E "validate" "define" "backend type='passt' on libvirt 9.0: Debian 12's build refuses it at define (libvirt issue #462); allow it for an upstream 9.0" until(9, 1);
+    "backend.passt-placement" E "validate" "define" "backend type='passt' on a type other than user (and vhostuser from libvirt 11.1)";
     "backend.path" E "validate" "schema" "backend tap or vhost path that is not absolute";
     "driver.queues" E "validate" "schema" "driver queues 0";
     "driver.queue-size" E "validate" "qemu" "rx/tx queue size not a power of two in 256..=1024: the qemu driver refuses non-powers of two, QEMU the rest when the guest starts";
     "teaming.persistent" E "validate" "schema" "teaming transient without persistent, or persistent with it";
+    "teaming.model" E "validate" "qemu" "teaming persistent on a model other than virtio";
+    "teaming.type" E "validate" "qemu" "teaming transient on a type other than hostdev or network";
     "alias.syntax" E "validate" "schema" "alias uses characters outside [a-zA-Z0-9_.-]";
     "alias.user-prefix" W "validate" "qemu" "alias not starting with ua-, which the QEMU driver drops";
     "model.syntax" E "validate" "schema" "model type uses characters outside [a-zA-Z0-9_-]";

@@ -334,10 +334,11 @@ fn fields() -> Vec<Field> {
                     teaming_type: TeamingType::Transient,
                     persistent: Some(s.into()),
                 };
+                // A transient member is a hostdev or, as here, a network of them.
                 Ok(Interface {
                     teaming: Some(Box::new(t)),
                     model: Some("virtio".into()),
-                    ..bridge()
+                    ..network("hostdev-net", None)
                 })
             },
             get: |i| i.teaming.as_ref().and_then(|t| t.persistent.clone()),

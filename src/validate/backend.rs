@@ -3,6 +3,7 @@
 
 use super::Checker;
 use crate::model::kind::InterfaceKind;
+use crate::version::LibvirtVersion;
 
 impl Checker<'_> {
     pub(super) fn backend(&mut self) {
@@ -11,23 +12,38 @@ impl Checker<'_> {
             match b.backend_type.as_deref() {
                 None => {}
                 Some("passt") => {
-                    let msg = if matches!(
-                        self.i.kind,
-                        InterfaceKind::User | InterfaceKind::VhostUser(_)
-                    ) {
-                        format!(
-                            "backend type='passt' on type='{ty}': libvirt 9.0.0 as Debian 12 \
-                             ships it refuses the word at define (libvirt issue #462); other \
-                             builds take it on type='user' (vhostuser since 11.0), so allow this \
-                             rule only when the hosts run one of those"
-                        )
+                    let vhostuser = matches!(self.i.kind, InterfaceKind::VhostUser(_));
+                    let serves = matches!(self.i.kind, InterfaceKind::User)
+                        || (vhostuser && self.version >= LibvirtVersion::V11_1);
+                    if !serves {
+                        let since = if vhostuser {
+                            format!(
+                                "; vhostuser takes it from libvirt 11.1 on, this is {}",
+                                self.version
+                            )
+                        } else {
+                            " (and vhostuser from libvirt 11.1 on)".into()
+                        };
+                        self.err(
+                            "backend.passt-placement",
+                            "backend/@type",
+                            format!(
+                                "backend type='passt' on type='{ty}': libvirt refuses it at \
+                                 define; passt serves type='user'{since}"
+                            ),
+                        );
                     } else {
-                        format!(
-                            "backend type='passt' on type='{ty}': passt only serves type='user' \
-                             (and vhostuser since libvirt 11.0); libvirt refuses it elsewhere"
-                        )
-                    };
-                    self.err("backend.passt", "backend/@type", msg);
+                        self.err(
+                            "backend.passt",
+                            "backend/@type",
+                            format!(
+                                "backend type='passt': libvirt {} as Debian 12 ships it refuses \
+                                 the word at define (libvirt issue #462; upstream 9.0 and later \
+                                 releases take it)",
+                                self.version
+                            ),
+                        );
+                    }
                 }
                 Some(t) => self.err(
                     "backend.type",
@@ -37,6 +53,23 @@ impl Checker<'_> {
                          default backend"
                     ),
                 ),
+            }
+            if b.tap.is_some()
+                && !matches!(
+                    self.i.kind,
+                    InterfaceKind::Network(_) | InterfaceKind::Bridge(_) | InterfaceKind::Ethernet
+                )
+            {
+                self.err(
+                    "backend.tap-placement",
+                    "backend/@tap",
+                    format!(
+                        "backend tap on type='{ty}': libvirt defines it and the guest fails to \
+                         start ('custom tap device path is not supported for network interfaces \
+                         of type {ty}'); a custom tap device serves network, bridge and ethernet \
+                         interfaces"
+                    ),
+                );
             }
             for (name, v) in [("tap", &b.tap), ("vhost", &b.vhost)] {
                 if let Some(p) = v {

@@ -10,3 +10,14 @@ pub(super) fn is_virtio_model(model: Option<&str>) -> bool {
             .any(|v| m.eq_ignore_ascii_case(v))
     })
 }
+
+impl super::Checker<'_> {
+    /// Whether the interface uses the passt backend.
+    pub(super) fn passt(&self) -> bool {
+        self.i
+            .backend
+            .as_ref()
+            .and_then(|b| b.backend_type.as_deref())
+            == Some("passt")
+    }
+}

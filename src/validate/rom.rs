@@ -1,6 +1,8 @@
-//! The `<rom>` element: no settings on a disabled rom (`rom.disabled`).
+//! The `<rom>` element: no settings on a disabled rom (`rom.disabled`), only on PCI devices
+//! (`rom.placement`).
 
 use super::Checker;
+use crate::model::interface::DeviceAddress;
 
 impl Checker<'_> {
     pub(super) fn rom(&mut self) {
@@ -13,6 +15,19 @@ impl Checker<'_> {
                      disabled rom"
                         .into(),
                 );
+            }
+            if let Some(DeviceAddress::Other { address_type }) = &self.i.address {
+                if !matches!(address_type.as_str(), "pci" | "none" | "unassigned") {
+                    self.err(
+                        "rom.placement",
+                        "rom",
+                        format!(
+                            "rom settings on a device at a '{address_type}' address: the qemu \
+                             driver refuses them at define ('ROM tuning is only supported for \
+                             PCI devices')"
+                        ),
+                    );
+                }
             }
         }
     }

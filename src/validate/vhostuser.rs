@@ -10,12 +10,7 @@ impl Checker<'_> {
         let InterfaceKind::VhostUser(v) = &self.i.kind else {
             return;
         };
-        let passt = self
-            .i
-            .backend
-            .as_ref()
-            .and_then(|b| b.backend_type.as_deref())
-            == Some("passt");
+        let passt = self.passt();
         let virtio = match self.i.model.as_deref() {
             Some(m) => is_virtio_model(Some(m)),
             // A passt-backed vhost-user interface gets virtio by default (libvirt 11).
