@@ -116,7 +116,8 @@ rules! {
     "vlan.trunk" E "validate" "schema" "trunk='no' (the schema only takes trunk='yes'; leave it out for one tag)";
     "vlan.native-mode" E "validate" "define" "more than one tag with nativeMode";
     "bandwidth.rate-required" E "validate" "define" "bandwidth direction without average (or floor)";
-    "bandwidth.range" E "validate" "schema" "bandwidth value outside 1..=4294967295";
+    "bandwidth.range" E "validate" "schema" "bandwidth value outside 1..=4294967295 (from 11.3 rates up to 2^54)";
+    "bandwidth.burst" E "validate" "define" "bandwidth burst above 4194303, which libvirt refuses from 11.3 on" since(11, 3);
     "bandwidth.floor" E "validate" "define" "floor outside an inbound rate of a network interface";
     "bandwidth.placement" E "validate" "start" "bandwidth on hostdev or vhost-user, where it is not applied";
     "mtu.placement" E "validate" "qemu" "mtu on a type the qemu driver sets no mtu on: anything but network, bridge, ethernet, vhostuser and passt-backed user";
@@ -153,7 +154,8 @@ rules! {
     "backend.passt-placement" E "validate" "define" "backend type='passt' on a type other than user (and vhostuser from libvirt 11.1)";
     "backend.path" E "validate" "schema" "backend tap or vhost path that is not absolute";
     "driver.queues" E "validate" "schema" "driver queues 0";
-    "driver.queue-size" E "validate" "qemu" "rx/tx queue size not a power of two in 256..=1024: the qemu driver refuses non-powers of two, QEMU the rest when the guest starts";
+    "driver.queue-size" E "validate" "qemu" "rx/tx queue size of a virtio model not a power of two";
+    "driver.queue-size-range" E "validate" "start" "rx/tx queue size of a virtio model outside 256..=1024: QEMU refuses to start the guest";
     "teaming.persistent" E "validate" "schema" "teaming transient without persistent, or persistent with it";
     "teaming.model" E "validate" "qemu" "teaming persistent on a model other than virtio";
     "teaming.type" E "validate" "qemu" "teaming transient on a type other than hostdev or network";

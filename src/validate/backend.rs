@@ -45,12 +45,21 @@ impl Checker<'_> {
                         );
                     }
                 }
+                // 'default' names the hypervisor's own backend: libvirt 9.0's schema refuses
+                // it, 11.3 takes it (libvirt's NEWS first mentions it in 10.6).
+                Some("default") if self.version >= LibvirtVersion::new(10, 6) => {}
                 Some(t) => self.err(
                     "backend.type",
                     "backend/@type",
                     format!(
-                        "backend type '{t}': expected passt, or no type for the hypervisor's \
-                         default backend"
+                        "backend type '{t}': libvirt {} takes passt{}, or no type for the \
+                         hypervisor's default backend",
+                        self.version,
+                        if self.version >= LibvirtVersion::new(10, 6) {
+                            " or default"
+                        } else {
+                            ""
+                        }
                     ),
                 ),
             }

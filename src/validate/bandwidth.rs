@@ -4,6 +4,12 @@
 use super::Checker;
 use crate::model::interface::Rate;
 use crate::model::kind::InterfaceKind;
+use crate::version::LibvirtVersion;
+
+/// The largest rate libvirt 11.3's schema takes (2^54).
+const RATE_MAX_11_3: u64 = 1 << 54;
+/// The largest burst libvirt 11.3 takes.
+const BURST_MAX_11_3: u64 = 4_194_303;
 
 impl Checker<'_> {
     pub(super) fn bandwidth(&mut self) {
@@ -59,14 +65,31 @@ impl Checker<'_> {
             ("burst", r.burst),
             ("floor", r.floor),
         ] {
-            if let Some(v) = v {
-                if v == 0 || v > u64::from(u32::MAX) {
-                    self.err(
-                        "bandwidth.range",
-                        &format!("{base}/@{name}"),
-                        format!("{name}='{v}': expected 1..=4294967295"),
-                    );
-                }
+            let Some(v) = v else { continue };
+            // Rates are 32-bit in libvirt 9.0's schema and 54-bit in 11.3's; bursts stay
+            // 32-bit in the schema and 11.3's parser caps them at 4194303 (seen: 9.0 takes
+            // more; the release between is not in libvirt's NEWS, so 11.3 is the boundary).
+            let new = self.version >= LibvirtVersion::V11_3;
+            let max = match (name, new) {
+                ("burst", _) | (_, false) => u64::from(u32::MAX),
+                (_, true) => RATE_MAX_11_3,
+            };
+            if v == 0 || v > max {
+                self.err(
+                    "bandwidth.range",
+                    &format!("{base}/@{name}"),
+                    format!("{name}='{v}': libvirt {} takes 1..={max}", self.version),
+                );
+            } else if name == "burst" && new && v > BURST_MAX_11_3 {
+                self.err(
+                    "bandwidth.burst",
+                    &format!("{base}/@{name}"),
+                    format!(
+                        "burst='{v}': libvirt {} refuses bursts above {BURST_MAX_11_3} at define \
+                         ('numerical overflow ... too big for burst')",
+                        self.version
+                    ),
+                );
             }
         }
         if r.floor.is_some() {

@@ -16,7 +16,11 @@ impl Checker<'_> {
                 format!("mtu {mtu}: expected at most 65535"),
             );
         }
-        // The QEMU driver sets a host MTU only where it makes the host side of the NIC.
+        // The QEMU driver sets a host MTU only where it makes the host side of the NIC. Size 0
+        // is libvirt's "not set".
+        if mtu == 0 {
+            return;
+        }
         let ty = self.ty();
         match &self.i.kind {
             InterfaceKind::Network(_)

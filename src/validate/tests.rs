@@ -119,7 +119,8 @@ fn cases() -> Vec<(&'static str, In, In)> {
         ("vlan.trunk", X("<interface type='network'><source network='n'/><vlan><tag id='1'/></vlan></interface>"), X("<interface type='network'><source network='n'/><vlan trunk='no'><tag id='1'/></vlan></interface>")),
         ("vlan.native-mode", X("<interface type='network'><source network='n'/><vlan trunk='yes'><tag id='1' nativeMode='untagged'/><tag id='2'/></vlan></interface>"), X("<interface type='network'><source network='n'/><vlan trunk='yes'><tag id='1' nativeMode='untagged'/><tag id='2' nativeMode='tagged'/></vlan></interface>")),
         ("bandwidth.rate-required", X("<interface type='network'><source network='n'/><bandwidth><inbound floor='10'/></bandwidth></interface>"), X("<interface type='network'><source network='n'/><bandwidth><outbound peak='10'/></bandwidth></interface>")),
-        ("bandwidth.range", X("<interface type='network'><source network='n'/><bandwidth><inbound average='4294967295'/></bandwidth></interface>"), X("<interface type='network'><source network='n'/><bandwidth><inbound average='4294967296'/></bandwidth></interface>")),
+        ("bandwidth.range", X("<interface type='network'><source network='n'/><bandwidth><inbound average='4294967295'/></bandwidth></interface>"), X("<interface type='network'><source network='n'/><bandwidth><inbound average='10' burst='4294967296'/></bandwidth></interface>")),
+        ("bandwidth.burst", X("<interface type='network'><source network='n'/><bandwidth><inbound average='10' burst='4194303'/></bandwidth></interface>"), X("<interface type='network'><source network='n'/><bandwidth><inbound average='10' burst='4194304'/></bandwidth></interface>")),
         ("bandwidth.floor", X("<interface type='network'><source network='n'/><bandwidth><inbound average='10' floor='5'/></bandwidth></interface>"), X("<interface type='bridge'><source bridge='br0'/><bandwidth><inbound average='10' floor='5'/></bandwidth></interface>")),
         ("bandwidth.placement", X("<interface type='bridge'><source bridge='br0'/><bandwidth><inbound average='10'/></bandwidth></interface>"), X("<interface type='hostdev'><source><address type='pci' bus='3'/></source><bandwidth><inbound average='10'/></bandwidth></interface>")),
         ("mtu.placement", X("<interface type='bridge'><source bridge='br0'/><mtu size='9000'/></interface>"), X("<interface type='direct'><source dev='eth0'/><mtu size='9000'/></interface>")),
@@ -156,7 +157,7 @@ fn cases() -> Vec<(&'static str, In, In)> {
         ("driver.name", X("<interface type='user'><model type='virtio'/><driver name='qemu'/></interface>"), X("<interface type='user'><model type='e1000'/><driver name='tap'/></interface>")),
         ("driver.name", X("<interface type='user'><model type='e1000'/><driver name='vfio'/></interface>"), X("<interface type='user'><model type='e1000'/><driver name='vfio' queues='2'/></interface>")),
         ("driver.txmode", X("<interface type='user'><model type='virtio'/><driver name='qemu' txmode='iothread'/></interface>"), X("<interface type='user'><model type='virtio'/><driver name='qemu' txmode='fast'/></interface>")),
-        ("backend.type", X("<interface type='ethernet'><backend tap='/dev/net/tun'/></interface>"), X("<interface type='user'><backend type='default'/></interface>")),
+        ("backend.type", X("<interface type='ethernet'><backend tap='/dev/net/tun'/></interface>"), X("<interface type='user'><backend type='slirp'/></interface>")),
         ("backend.passt", X("<interface type='ethernet'><backend tap='/dev/net/tun'/></interface>"), X("<interface type='user'><backend type='passt'/></interface>")),
         ("backend.passt-placement", X("<interface type='user'><backend type='passt'/></interface>"), X("<interface type='bridge'><source bridge='br0'/><backend type='passt'/></interface>")),
         ("backend.path", X("<interface type='ethernet'><backend tap='/dev/net/tun' vhost='/dev/vhost-net'/></interface>"), X("<interface type='ethernet'><backend tap='dev/net/tun'/></interface>")),
@@ -164,6 +165,7 @@ fn cases() -> Vec<(&'static str, In, In)> {
         ("bandwidth.rate-required", X("<interface type='network'><source network='n'/><bandwidth><inbound average='10' floor='5' peak='20'/></bandwidth></interface>"), X("<interface type='network'><source network='n'/><bandwidth><inbound floor='5' peak='20'/></bandwidth></interface>")),
         ("boot.order", X("<interface type='user'><boot order='1'/></interface>"), X("<interface type='user'><boot order='0'/></interface>")),
         ("driver.queues", X("<interface type='user'><model type='virtio'/><driver queues='1'/></interface>"), X("<interface type='user'><model type='virtio'/><driver queues='0'/></interface>")),
+        ("driver.queue-size-range", X("<interface type='user'><model type='virtio'/><driver rx_queue_size='256'/></interface>"), X("<interface type='user'><model type='virtio'/><driver rx_queue_size='128'/></interface>")),
         ("driver.queue-size", X("<interface type='user'><model type='virtio'/><driver rx_queue_size='1024' tx_queue_size='256'/></interface>"), X("<interface type='user'><model type='virtio'/><driver rx_queue_size='1000'/></interface>")),
         ("driver.hostdev", X("<interface type='hostdev'><driver name='vfio'/><source><address type='pci' bus='3'/></source></interface>"), X("<interface type='hostdev'><driver name='qemu'/><source><address type='pci' bus='3'/></source></interface>")),
         ("driver.hostdev-options", X("<interface type='hostdev'><driver name='kvm'/><source><address type='pci' bus='3'/></source></interface>"), X("<interface type='hostdev'><driver queues='4'/><source><address type='pci' bus='3'/></source></interface>")),
@@ -277,4 +279,16 @@ fn parse_findings_are_all_reported() {
     let rules: Vec<&str> = e.iter().map(|d| d.rule).collect();
     assert_eq!(rules, ["direct.mode", "mac.multicast", "value.number"]);
     assert!(e.iter().all(|d| d.offset.is_some()));
+}
+
+/// Rates libvirt 11.3 takes and 9.0 refuses, bursts the other way round.
+#[test]
+fn bandwidth_limits_follow_the_version() {
+    let rate = X("<interface type='network'><source network='n'/><bandwidth><inbound average='4294967296'/></bandwidth></interface>");
+    let burst = X("<interface type='network'><source network='n'/><bandwidth><inbound average='10' burst='4194304'/></bandwidth></interface>");
+    let rules = |i: &In, v| -> Vec<&str> { findings_for(i, v).iter().map(|d| d.rule).collect() };
+    assert_eq!(rules(&rate, LibvirtVersion::V9_0), ["bandwidth.range"]);
+    assert!(rules(&rate, LibvirtVersion::V11_3).is_empty());
+    assert!(rules(&burst, LibvirtVersion::V9_0).is_empty());
+    assert_eq!(rules(&burst, LibvirtVersion::V11_3), ["bandwidth.burst"]);
 }

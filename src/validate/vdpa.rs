@@ -23,7 +23,7 @@ impl Checker<'_> {
                      vdpa device is a virtio device: <model type='virtio'/>)"
                 ),
             );
-        } else if model != "virtio" && self.version < LibvirtVersion::V11_3 {
+        } else if !model.eq_ignore_ascii_case("virtio") && self.version < LibvirtVersion::V11_3 {
             self.err(
                 "vdpa.model",
                 "model",
