@@ -141,6 +141,9 @@ rules! {
     "port.isolated" E "validate" "define" "port isolated='yes' on a type other than bridge or network, or with a typed virtualport";
     "address.hostdev" E "validate" "define" "hostdev interface with a guest address that is not pci (or unassigned)";
     "interface.trust-guest-rx-filters" E "validate" "start" "trustGuestRxFilters on a type other than direct or network";
+    "acpi.index" E "validate" "define" "acpi index 0";
+    "acpi.index-range" E "validate" "start" "acpi index above 16383: QEMU refuses to start the guest";
+    "acpi.placement" E "validate" "qemu" "acpi index on a device whose guest address is not pci";
     "rom.disabled" E "validate" "define" "rom enabled='no' together with bar or file";
     "boot.order" E "validate" "schema" "boot order 0";
     "driver.hostdev" E "validate" "define" "hostdev driver name other than vfio, kvm, xen";
@@ -154,7 +157,7 @@ rules! {
     "backend.passt-placement" E "validate" "define" "backend type='passt' on a type other than user (and vhostuser from libvirt 11.1)";
     "backend.path" E "validate" "schema" "backend tap or vhost path that is not absolute";
     "driver.queues" E "validate" "schema" "driver queues 0";
-    "driver.queue-size" E "validate" "qemu" "rx/tx queue size of a virtio model not a power of two";
+    "driver.queue-size" E "validate" "qemu" "rx/tx queue size 0 (the schema), or not a power of two on a virtio model (the qemu driver)";
     "driver.queue-size-range" E "validate" "start" "rx/tx queue size of a virtio model outside 256..=1024: QEMU refuses to start the guest";
     "teaming.persistent" E "validate" "schema" "teaming transient without persistent, or persistent with it";
     "teaming.model" E "validate" "qemu" "teaming persistent on a model other than virtio";

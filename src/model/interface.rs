@@ -101,6 +101,10 @@ pub struct Interface {
     /// `<rom bar='on' file='...' enabled='yes'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rom: Option<Box<Rom>>,
+    /// `<acpi index='3'/>`: the guest's name for the NIC (`eno3` in systemd's naming), 1 and up;
+    /// QEMU takes at most 16383, each index once per guest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acpi_index: Option<u32>,
     /// Guest-side device address (`<address type='pci' .../>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<DeviceAddress>,
@@ -135,6 +139,7 @@ impl Interface {
             boot: None,
             alias: None,
             rom: None,
+            acpi_index: None,
             address: None,
             extras: Extras::default(),
         }

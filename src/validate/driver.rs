@@ -127,6 +127,14 @@ impl Checker<'_> {
             // The qemu driver checks the power of two on virtio models only; QEMU checks the
             // range when the guest starts.
             let Some(v) = v else { continue };
+            if v == 0 {
+                self.err(
+                    "driver.queue-size",
+                    &format!("driver/@{name}"),
+                    format!("{name}='0': libvirt's schema takes 1 and up"),
+                );
+                continue;
+            }
             if !virtio {
                 continue;
             }

@@ -17,6 +17,7 @@
 //! Each concern's rules live in their own file and add their checks to `Checker`;
 //! `Checker::run` calls them in a fixed order, which is the order of the findings.
 
+mod acpi;
 mod addresses;
 mod alias;
 mod attributes;
@@ -306,6 +307,7 @@ impl<'a> Checker<'a> {
         self.target_dev();
         self.name_syntax();
         self.rom();
+        self.acpi();
         self.pci_domain();
         self.boot_order();
         self.teaming();

@@ -420,6 +420,8 @@ pub const ROM: Element = Element::new(
     &["on", "/usr/share/ipxe/1af41000.rom", "yes"],
     &[],
 );
+/// `<acpi index>`.
+pub const ACPI: Element = Element::new("acpi", Any, &["index"], &["3"], &[]);
 /// The guest `<address type='pci' .../>` (other address types are kept as they are, but for
 /// their `type`).
 pub const ADDRESS: Element = Element::new(
@@ -481,6 +483,7 @@ pub const ELEMENTS: &[Element] = &[
     BOOT,
     ALIAS,
     ROM,
+    ACPI,
     ADDRESS,
 ];
 

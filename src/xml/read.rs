@@ -975,6 +975,9 @@ impl<'a> DocReader<'a> {
             "alias" if iface.alias.is_none() => cx.simple(c, cempty, ex, &g::ALIAS, |_, v| {
                 iface.alias = Some(SmolStr::new(&v.value))
             }),
+            "acpi" if iface.acpi_index.is_none() => cx.simple(c, cempty, ex, &g::ACPI, |rep, v| {
+                iface.acpi_index = rep.num("acpi", v)
+            }),
             "rom" if iface.rom.is_none() => {
                 let a = cx.lx.attrs_of(c);
                 let mut rom = Rom::default();

@@ -641,6 +641,9 @@ impl Writer<'_, '_> {
                 &g::ROM.zip([onoff(r.bar), s(&r.file), yn(r.enabled)]),
             );
         }
+        if let Some(n) = i.acpi_index {
+            self.leaf("acpi", &g::ACPI.zip([num(Some(n))]));
+        }
         match &i.address {
             Some(DeviceAddress::Pci(p)) => self.leaf(
                 "address",
