@@ -5,8 +5,9 @@
 //! and 802.1Qbh port profiles in all four modes), Open vSwitch bridge ports (VLAN trunk,
 //! bandwidth limits), vhost-user (client with reconnect, server), SR-IOV `hostdev` and generic
 //! `ethernet`. Every interface has a MAC address, a model, a driver, a `ua-` alias, a target dev
-//! and a guest PCI address (domain 0, slot 1 or higher), all unique for `i < 63 488`, so a
-//! document of generated interfaces has no validation error and defines in libvirt's test driver.
+//! and a guest PCI address (domain 0, slot 2 or higher: slot 1 of bus 0 is the i440fx machine's
+//! own), all unique for `i < 61 440`, so a document of generated interfaces has no validation
+//! error and defines in libvirt's test driver.
 //!
 //! ```
 //! let ifaces = vifxml::generate::interfaces(0..10).unwrap();
@@ -47,11 +48,11 @@ fn mac(i: usize) -> String {
     )
 }
 
-/// Guest PCI address: bus 0..=255, slot 1..=31, function 0..=7 (multifunction on function 0).
+/// Guest PCI address: bus 0..=255, slot 2..=31, function 0..=7 (multifunction on function 0).
 fn guest_address(i: usize) -> Value {
     let function = i % 8;
-    let slot = 1 + (i / 8) % 31;
-    let bus = (i / 248) % 256;
+    let slot = 2 + (i / 8) % 30;
+    let bus = (i / 240) % 256;
     let mut a = json!({
         "type": "pci",
         "domain": 0,
@@ -193,7 +194,7 @@ pub fn interfaces(range: Range<usize>) -> Result<Vec<Interface>, Diagnostics> {
 }
 
 /// A `<domain type='test'>` document with these interfaces (rendered canonically, indented by
-/// two spaces), which libvirt's test driver defines. Its UUID is derived from `name`, so
+/// two spaces), which libvirt's test driver defines. Its memory is shared (vhost-user needs it). Its UUID is derived from `name`, so
 /// defining it again redefines the same domain.
 pub fn domain_xml(name: &str, ifaces: &[Interface]) -> String {
     let mut out = String::with_capacity(256 + ifaces.len() * 640);
@@ -206,7 +207,8 @@ pub fn domain_xml(name: &str, ifaces: &[Interface]) -> String {
     });
     out.push_str(&uuid(0x5eed_0000, (h & 0xffff_ffff_ffff) as usize));
     out.push_str(
-        "</uuid>\n  <memory unit='KiB'>1048576</memory>\n  <vcpu>1</vcpu>\n  <os>\n    \
+        "</uuid>\n  <memory unit='KiB'>1048576</memory>\n  <memoryBacking>\n    \
+         <access mode='shared'/>\n  </memoryBacking>\n  <vcpu>1</vcpu>\n  <os>\n    \
          <type arch='x86_64'>hvm</type>\n  </os>\n  <devices>\n",
     );
     crate::xml::render_interfaces_into(ifaces, "    ", "  ", &mut out);

@@ -95,6 +95,9 @@ rules! {
     "vhostuser.socket-type" E "parse" "define" "vhost-user source type is not unix";
     "hostdev.address-type" E "parse" "define" "hostdev source address is not a pci address";
     "pci.domain-range" E "parse" "define" "pci domain above 0xffffffff";
+    "address.pci-reserved" E "validate" "qemu" "guest pci address the x86 machine has for itself (00:01 on i440fx, 00:1f on q35)";
+    "address.machine" E "validate" "qemu" "ccw address on a guest that is not s390x, spapr-vio on one that is not ppc64";
+    "vhostuser.shared-memory" E "validate" "qemu" "vhost-user in a guest whose memory is not shared" since(11, 2);
     "address.pci-domain" E "validate" "qemu" "guest pci address in a domain other than 0, which the qemu driver does not have";
     "pci.bus-range" E "parse" "define" "pci bus above 0xff";
     "pci.slot-range" E "parse" "define" "pci slot above 0x1f";
@@ -170,6 +173,11 @@ rules! {
     "devices.duplicate-target" E "validate" "start" "two interfaces with the same target dev";
     "devices.duplicate-alias" E "validate" "define" "two interfaces with the same alias";
     "devices.duplicate-boot-order" E "validate" "define" "two interfaces with the same boot order";
+    "devices.duplicate-pci-address" E "validate" "qemu" "two devices at one guest pci address (the qemu driver refuses it at define, the test driver does not look)";
+    "devices.duplicate-acpi-index" E "validate" "start" "two devices with one acpi index: QEMU refuses to start the guest";
+    "devices.duplicate-hostdev" E "validate" "define" "one host pci device given to the guest twice";
+    "devices.boot-os" E "validate" "define" "interface boot order while <os> has <boot dev>";
+    "devices.teaming-mac" W "validate" "advice" "the two members of a failover pair with different macs";
     "extras.duplicate-attribute" E "validate" "advice" "kept attribute that the model already writes";
     "extras.orphan" W "validate" "advice" "kept attribute or child of an element the model does not write";
     "extras.unknown" E "validate" "schema" "kept attribute, element or text that libvirt's schema does not allow there";

@@ -1,37 +1,77 @@
-//! Rules across the interfaces of one guest: duplicate MACs, target devs, aliases and boot
-//! orders (`devices.duplicate-mac`, `devices.duplicate-target`, `devices.duplicate-alias`,
-//! `devices.duplicate-boot-order`).
+//! Rules across the devices of one guest: duplicate MACs, target devs, aliases, boot orders,
+//! guest PCI addresses, acpi indexes and host devices, boot orders beside `<os><boot>`, the MAC
+//! of a failover pair (`devices.duplicate-mac`, `devices.duplicate-target`,
+//! `devices.duplicate-alias`, `devices.duplicate-boot-order`, `devices.duplicate-pci-address`,
+//! `devices.duplicate-acpi-index`, `devices.duplicate-hostdev`, `devices.boot-os`,
+//! `devices.teaming-mac`).
 
 use std::collections::HashMap;
 
 use super::join;
 use crate::diag::Diagnostic;
+use crate::model::interface::{DeviceAddress, TeamingType};
+use crate::model::kind::InterfaceKind;
 use crate::model::Interface;
+use crate::xml::{DeviceFacts, DomainFacts};
 
 /// The maps of [`across`] hash short keys (names, MACs, numbers) with rustc's Fx hash: the
 /// standard SipHash guards maps against chosen collisions, which cost here is at worst a slower
 /// check of one document, and it was a tenth of validating a large guest.
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// The values [`across`] compares, each as a 64-bit hash of its field, length and bytes (eight
-/// at a time, then murmur3's finaliser, so that both halves of the hash are well mixed).
-/// 0 stands for an absent value (a value whose hash is 0 counts as 1: hashes that meet are
-/// compared exactly anyway).
-fn shared_keys(i: &Interface) -> [u64; 4] {
+/// How many values of an interface [`across`] compares: MAC, target dev, alias, boot order,
+/// guest PCI address, acpi index, host PCI device (hostdev source).
+const KEYS: usize = 7;
+
+/// A 64-bit hash of one compared value: its field, length and bytes (eight at a time, then
+/// murmur3's finaliser, so that both halves of the hash are well mixed). 0 stands for an absent
+/// value (a value whose hash is 0 counts as 1: hashes that meet are compared exactly anyway).
+fn key(field: u8, bytes: &[u8]) -> u64 {
     const M: u64 = 0x9E37_79B9_7F4A_7C15;
-    let key = |field: u8, bytes: &[u8]| {
-        let mut h = M ^ (u64::from(field) << 56) ^ bytes.len() as u64;
-        for chunk in bytes.chunks(8) {
-            let w = chunk.iter().rev().fold(0u64, |a, &b| a << 8 | u64::from(b));
-            h = (h ^ w).wrapping_mul(M);
-            h ^= h >> 32;
+    let mut h = M ^ (u64::from(field) << 56) ^ bytes.len() as u64;
+    for chunk in bytes.chunks(8) {
+        let w = chunk.iter().rev().fold(0u64, |a, &b| a << 8 | u64::from(b));
+        h = (h ^ w).wrapping_mul(M);
+        h ^= h >> 32;
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    (h ^ (h >> 33)).max(1)
+}
+
+fn pci_bytes(p: [u32; 4]) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    for (k, v) in p.iter().enumerate() {
+        b[k * 4..k * 4 + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    b
+}
+
+/// The guest PCI address of an interface, as four numbers.
+fn guest_pci(i: &Interface) -> Option<[u32; 4]> {
+    match &i.address {
+        Some(DeviceAddress::Pci(p)) => {
+            Some([p.domain, p.bus.into(), p.slot.into(), p.function.into()])
         }
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        (h ^ (h >> 33)).max(1)
-    };
+        _ => None,
+    }
+}
+
+/// The host PCI device a hostdev interface takes.
+fn host_pci(i: &Interface) -> Option<[u32; 4]> {
+    match &i.kind {
+        InterfaceKind::Hostdev(h) => {
+            let a = h.address;
+            Some([a.domain, a.bus.into(), a.slot.into(), a.function.into()])
+        }
+        _ => None,
+    }
+}
+
+/// The values of an interface [`across`] compares, hashed.
+fn shared_keys(i: &Interface) -> [u64; KEYS] {
     [
         i.mac.map(|m| key(0, &m.octets())),
         i.target
@@ -40,27 +80,45 @@ fn shared_keys(i: &Interface) -> [u64; 4] {
             .map(|d| key(1, d.as_str().as_bytes())),
         i.alias.as_ref().map(|a| key(2, a.as_bytes())),
         i.boot.map(|b| key(3, &b.to_le_bytes())),
+        guest_pci(i).map(|p| key(4, &pci_bytes(p))),
+        i.acpi_index.map(|n| key(5, &n.to_le_bytes())),
+        host_pci(i).map(|p| key(6, &pci_bytes(p))),
     ]
     .map(|k| k.unwrap_or(0))
 }
 
-/// The hashes of [`shared_keys`] that may be shared by two interfaces: a Bloom filter of 32 bits
+/// The same values of a device other than an interface.
+fn device_keys(d: &DeviceFacts) -> [u64; KEYS] {
+    [
+        None,
+        None,
+        None,
+        d.boot_order.map(|b| key(3, &b.to_le_bytes())),
+        d.pci.map(|p| key(4, &pci_bytes(p))),
+        d.acpi_index.map(|n| key(5, &n.to_le_bytes())),
+        d.host_pci.map(|p| key(6, &pci_bytes(p))),
+    ]
+    .map(|k| k.unwrap_or(0))
+}
+
+/// The hashes of [`shared_keys`] that may be shared by two devices: a Bloom filter of 32 bits
 /// a value (two bits each), small enough to stay in cache on a large guest, where exact tables
-/// of every value were a third of validating it. Any value two interfaces share is in the
+/// of every value were a third of validating it. Any value two devices share is in the
 /// result, with a few values that only look shared.
 /// Also gives every interface's keys, so that the exact pass reads only the models it needs.
 fn maybe_shared<'a>(
     ifaces: impl Iterator<Item = &'a Interface>,
+    others: &[[u64; KEYS]],
     n: usize,
-) -> (FastMap<u64, ()>, Vec<[u64; 4]>) {
-    let bits = (n.saturating_mul(4 * 32)).next_power_of_two().max(1024);
+) -> (FastMap<u64, ()>, Vec<[u64; KEYS]>) {
+    let bits = (n.saturating_add(others.len()).saturating_mul(4 * 32))
+        .next_power_of_two()
+        .max(1024);
     let mut filter = vec![0u64; bits / 64];
     let mut maybe = FastMap::default();
     let mut all = Vec::with_capacity(n);
-    for i in ifaces {
-        let keys = shared_keys(i);
-        all.push(keys);
-        for h in keys.into_iter().filter(|&h| h != 0) {
+    let mut add = |keys: &[u64; KEYS]| {
+        for &h in keys.iter().filter(|&&h| h != 0) {
             // Sets bit `k` of the filter; true when it was set already.
             let mut test_and_set = |k: usize| {
                 let k = k & (bits - 1);
@@ -75,41 +133,108 @@ fn maybe_shared<'a>(
                 maybe.insert(h, ());
             }
         }
+    };
+    for keys in others {
+        add(keys);
+    }
+    for i in ifaces {
+        let keys = shared_keys(i);
+        add(&keys);
+        all.push(keys);
     }
     (maybe, all)
 }
 
-/// Rules across interfaces: unique target devs, aliases and boot orders; duplicate MACs.
+/// Whether `a` and `b` are the two members of a failover pair (teaming): the transient one
+/// names the persistent one's alias.
+fn teaming_pair(a: &Interface, b: &Interface) -> bool {
+    let names = |t: &Interface, p: &Interface| {
+        t.teaming.as_ref().is_some_and(|tm| {
+            tm.teaming_type == TeamingType::Transient
+                && tm.persistent.is_some()
+                && tm.persistent.as_deref() == p.alias.as_deref()
+        })
+    };
+    names(a, b) || names(b, a)
+}
+
+fn pci_text(p: [u32; 4]) -> String {
+    format!("{:04x}:{:02x}:{:02x}.{:x}", p[0], p[1], p[2], p[3])
+}
+
+/// Rules across the devices of one guest: unique target devs, aliases, boot orders, guest PCI
+/// addresses, acpi indexes and host devices; duplicate MACs (but for a failover pair, which
+/// shares one). `guest` gives the other devices (none for a spec or bare interfaces).
 /// Only values [`maybe_shared`] finds are compared exactly.
 pub(super) fn across<'a>(
     items: impl Iterator<Item = (&'a str, &'a Interface)> + Clone,
+    guest: Option<&'a DomainFacts>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    if guest.is_some_and(|g| g.os_boot) {
+        for (path, i) in items.clone() {
+            if i.boot.is_some() {
+                out.push(Diagnostic::error(
+                    "devices.boot-os",
+                    join(path, "boot/@order"),
+                    "a boot order on the interface while <os> has <boot dev>: libvirt refuses \
+                     the guest ('per-device boot elements cannot be used together with os/boot \
+                     elements'); use one or the other",
+                ));
+            }
+        }
+    }
+    teaming_macs(items.clone(), &mut out);
+    let others: Vec<(&DeviceFacts, [u64; KEYS])> = guest
+        .map(|g| g.devices.iter().map(|d| (d, device_keys(d))).collect())
+        .unwrap_or_default();
+    let other_keys: Vec<[u64; KEYS]> = others.iter().map(|(_, k)| *k).collect();
     let (lo, _) = items.size_hint();
-    let (maybe, keys) = maybe_shared(items.clone().map(|(_, i)| i), lo);
+    let (maybe, keys) = maybe_shared(items.clone().map(|(_, i)| i), &other_keys, lo);
     if maybe.is_empty() {
         return out;
     }
     let lo = maybe.len();
-    let mut macs: FastMap<crate::model::ids::MacAddr, &str> =
+    let mut macs: FastMap<crate::model::ids::MacAddr, (&str, &Interface)> =
         FastMap::with_capacity_and_hasher(lo, Default::default());
     let mut targets: FastMap<&str, &str> =
         FastMap::with_capacity_and_hasher(lo, Default::default());
     let mut aliases: FastMap<&str, &str> =
         FastMap::with_capacity_and_hasher(lo, Default::default());
     let mut boots: FastMap<u32, &str> = FastMap::default();
+    let mut pcis: FastMap<[u32; 4], &str> = FastMap::default();
+    let mut acpis: FastMap<u32, &str> = FastMap::default();
+    let mut hosts: FastMap<[u32; 4], &str> = FastMap::default();
+    // The other devices first: an interface names the device it collides with.
+    for (d, k) in &others {
+        let kept = |f: usize| k[f] != 0 && maybe.contains_key(&k[f]);
+        if let Some(b) = d.boot_order.filter(|_| kept(3)) {
+            boots.insert(b, &d.path);
+        }
+        if let Some(p) = d.pci.filter(|_| kept(4)) {
+            pcis.insert(p, &d.path);
+        }
+        if let Some(n) = d.acpi_index.filter(|_| kept(5)) {
+            acpis.insert(n, &d.path);
+        }
+        if let Some(p) = d.host_pci.filter(|_| kept(6)) {
+            hosts.insert(p, &d.path);
+        }
+    }
     for ((path, i), keys) in items.zip(keys) {
         if !keys.iter().any(|h| *h != 0 && maybe.contains_key(h)) {
             continue;
         }
         let kept = |k: usize| keys[k] != 0 && maybe.contains_key(&keys[k]);
         if let Some(m) = i.mac.filter(|_| kept(0)) {
-            if let Some(first) = macs.insert(m, path) {
-                out.push(Diagnostic::warning(
-                    "devices.duplicate-mac",
-                    join(path, "mac/@address"),
-                    format!("mac address {m} is also used by {first}: the guest's network will misbehave"),
-                ));
+            if let Some((first, fi)) = macs.insert(m, (path, i)) {
+                if !teaming_pair(i, fi) {
+                    out.push(Diagnostic::warning(
+                        "devices.duplicate-mac",
+                        join(path, "mac/@address"),
+                        format!("mac address {m} is also used by {first}: the guest's network will misbehave"),
+                    ));
+                }
             }
         }
         if let Some(dev) = i
@@ -144,8 +269,86 @@ pub(super) fn across<'a>(
                 ));
             }
         }
+        if let Some(p) = guest_pci(i).filter(|_| kept(4)) {
+            if let Some(first) = pcis.insert(p, path) {
+                out.push(Diagnostic::error(
+                    "devices.duplicate-pci-address",
+                    join(path, "address"),
+                    format!(
+                        "guest pci address {} is also used by {first}: libvirt refuses the \
+                         guest ('Attempted double use of PCI Address')",
+                        pci_text(p)
+                    ),
+                ));
+            }
+        }
+        if let Some(n) = i.acpi_index.filter(|_| kept(5)) {
+            if let Some(first) = acpis.insert(n, path) {
+                out.push(Diagnostic::error(
+                    "devices.duplicate-acpi-index",
+                    join(path, "acpi/@index"),
+                    format!(
+                        "acpi index {n} is also used by {first}: libvirt defines the guest and \
+                         QEMU refuses to start it"
+                    ),
+                ));
+            }
+        }
+        if let Some(p) = host_pci(i).filter(|_| kept(6)) {
+            if let Some(first) = hosts.insert(p, path) {
+                out.push(Diagnostic::error(
+                    "devices.duplicate-hostdev",
+                    join(path, "source/address"),
+                    format!(
+                        "host device {} is also given to the guest by {first}: libvirt refuses \
+                         the guest ('Hostdev already exists in the domain configuration')",
+                        pci_text(p)
+                    ),
+                ));
+            }
+        }
     }
     out
+}
+
+/// A failover pair shares one MAC: the transient (hostdev) member's MAC should be the
+/// persistent (virtio) member's, or the guest's failover driver does not pair them.
+fn teaming_macs<'a>(
+    items: impl Iterator<Item = (&'a str, &'a Interface)> + Clone,
+    out: &mut Vec<Diagnostic>,
+) {
+    let transient = |i: &Interface| {
+        i.teaming
+            .as_ref()
+            .filter(|t| t.teaming_type == TeamingType::Transient)
+            .and_then(|t| t.persistent.clone())
+    };
+    // Failover pairs are rare: look for persistent members only when some interface has one.
+    if !items.clone().any(|(_, i)| transient(i).is_some()) {
+        return;
+    }
+    let by_alias: FastMap<&str, &Interface> = items
+        .clone()
+        .filter_map(|(_, i)| i.alias.as_deref().map(|a| (a, i)))
+        .collect();
+    for (path, i) in items {
+        let Some(name) = transient(i) else { continue };
+        let Some(p) = by_alias.get(name.as_str()) else {
+            continue;
+        };
+        if let (Some(a), Some(b)) = (i.mac, p.mac) {
+            if a != b {
+                out.push(Diagnostic::warning(
+                    "devices.teaming-mac",
+                    join(path, "mac/@address"),
+                    format!(
+                        "mac address {a} differs from {b} of the persistent member '{name}': a \
+                         failover pair shares one mac, or the guest does not pair the two"
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ mod common;
 mod devices;
 mod driver;
 mod extras;
+mod guest;
 mod guest_model;
 mod mtu;
 mod names;
@@ -179,7 +180,11 @@ fn document_findings(src: &str, doc: &ParsedDocument, version: LibvirtVersion) -
     let status = doc.root == "domstatus";
     for p in &doc.interfaces {
         out.extend(p.notes.iter().cloned());
-        for mut d in interface_findings(&p.interface, version) {
+        let mut found = interface_findings(&p.interface, version);
+        if doc.root != "interface" {
+            guest::guest_rules(&p.interface, &doc.domain, version, &mut found);
+        }
+        for mut d in found {
             if status && d.rule == "extras.unknown" && d.path == "actual" {
                 continue;
             }
@@ -192,6 +197,7 @@ fn document_findings(src: &str, doc: &ParsedDocument, version: LibvirtVersion) -
         doc.interfaces
             .iter()
             .map(|p| (p.path.as_str(), &p.interface)),
+        Some(&doc.domain),
     );
     for d in &mut cross {
         if let Some(p) = doc
@@ -223,7 +229,10 @@ pub fn validate_all_with(ifaces: &[Interface], opts: &Options) -> Vec<Diagnostic
             out.push(d);
         }
     }
-    out.extend(across(paths.iter().map(String::as_str).zip(ifaces.iter())));
+    out.extend(across(
+        paths.iter().map(String::as_str).zip(ifaces.iter()),
+        None,
+    ));
     opts.finish(&mut out);
     out
 }

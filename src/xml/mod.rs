@@ -14,7 +14,10 @@ mod write;
 
 pub use escape::escape_attr;
 pub use locate::locate;
-pub use read::{parse_document, parse_interface, ParseOptions, ParsedDocument, ParsedInterface};
+pub use read::{
+    parse_document, parse_interface, DeviceFacts, DomainFacts, ParseOptions, ParsedDocument,
+    ParsedInterface,
+};
 #[cfg(test)]
 pub(crate) use write::marked_strings;
 pub(crate) use write::written_paths;

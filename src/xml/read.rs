@@ -79,6 +79,82 @@ pub struct ParsedDocument {
     pub root: String,
     /// The interfaces under `<devices>` (or the bare interfaces), in document order.
     pub interfaces: Vec<ParsedInterface>,
+    /// What the rest of the guest says that interface rules need (empty for bare interfaces).
+    pub domain: DomainFacts,
+}
+
+/// What the rest of a guest says that interface rules need: the machine, how its memory is
+/// shared, how it boots, and the other devices' guest addresses, boot orders and acpi indexes.
+///
+/// ```
+/// let doc = vifxml::xml::parse_document(
+///     "<domain type='kvm'><os><type arch='x86_64' machine='q35'>hvm</type></os>\
+///      <memoryBacking><access mode='shared'/></memoryBacking>\
+///      <devices><disk type='file'><boot order='1'/>\
+///      <address type='pci' domain='0x0000' bus='0x00' slot='0x04' function='0x0'/></disk>\
+///      <interface type='user'/></devices></domain>",
+/// ).unwrap();
+/// assert_eq!(doc.domain.machine.as_deref(), Some("q35"));
+/// assert_eq!(doc.domain.memory_access.as_deref(), Some("shared"));
+/// assert_eq!(doc.domain.devices[0].path, "devices/disk[1]");
+/// assert_eq!(doc.domain.devices[0].boot_order, Some(1));
+/// assert_eq!(doc.domain.devices[0].pci, Some([0, 0, 4, 0]));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DomainFacts {
+    /// `<domain type>`: `kvm`, `qemu`, ...
+    pub domain_type: Option<String>,
+    /// `<os><type arch>`.
+    pub arch: Option<String>,
+    /// `<os><type machine>`.
+    pub machine: Option<String>,
+    /// Whether `<os>` has `<boot dev>` elements.
+    pub os_boot: bool,
+    /// `<memoryBacking><access mode>`.
+    pub memory_access: Option<String>,
+    /// The `memAccess` of each `<cpu><numa><cell>` (`None` where a cell has none).
+    pub numa_cells: Vec<Option<String>>,
+    /// The devices other than interfaces that have a guest PCI address, a boot order, an acpi
+    /// index or a host PCI source, in document order.
+    pub devices: Vec<DeviceFacts>,
+}
+
+/// One device other than an interface, as the interface rules see it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceFacts {
+    /// Element path, `devices/disk[1]`.
+    pub path: String,
+    /// Byte offset of its start tag.
+    pub offset: usize,
+    /// `<boot order>`.
+    pub boot_order: Option<u32>,
+    /// Guest `<address type='pci'>`: domain, bus, slot, function.
+    pub pci: Option<[u32; 4]>,
+    /// `<acpi index>`.
+    pub acpi_index: Option<u32>,
+    /// `<hostdev>`'s `<source><address type='pci'>`: the host device it takes.
+    pub host_pci: Option<[u32; 4]>,
+}
+
+/// A PCI address's four parts from an `<address>`'s attributes, when it is a readable PCI one.
+fn pci_parts(attrs: &[Attr<'_>]) -> Option<[u32; 4]> {
+    if find(attrs, "type").map(|a| a.value.as_ref()) != Some("pci") {
+        return None;
+    }
+    let part = |name: &str| -> Option<u32> {
+        match find(attrs, name) {
+            None => Some(0),
+            Some(a) => crate::model::ids::parse_base0(&a.value)
+                .ok()
+                .and_then(|v| u32::try_from(v).ok()),
+        }
+    };
+    Some([
+        part("domain")?,
+        part("bus")?,
+        part("slot")?,
+        part("function")?,
+    ])
 }
 
 /// Reads exactly one `<interface>` element.
@@ -589,6 +665,7 @@ impl<'a> DocReader<'a> {
         let mut doc = ParsedDocument {
             root: String::new(),
             interfaces: Vec::with_capacity(interfaces),
+            domain: DomainFacts::default(),
         };
         loop {
             let (start, ev) = self.next()?;
@@ -606,7 +683,7 @@ impl<'a> DocReader<'a> {
                         }
                         "domain" => {
                             doc.root = "domain".into();
-                            self.domain(empty, &mut doc)?;
+                            self.domain(&e, empty, &mut doc)?;
                         }
                         "domstatus" => {
                             doc.root = "domstatus".into();
@@ -663,7 +740,7 @@ impl<'a> DocReader<'a> {
         loop {
             let (start, ev) = self.next()?;
             match ev {
-                Tok::Start(e) if e.name == "domain" => self.domain(false, doc)?,
+                Tok::Start(e) if e.name == "domain" => self.domain(&e, false, doc)?,
                 Tok::Start(e) => self.skip(&e, start)?,
                 Tok::End => return Ok(()),
                 Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
@@ -672,15 +749,48 @@ impl<'a> DocReader<'a> {
         }
     }
 
-    fn domain(&mut self, empty: bool, doc: &mut ParsedDocument) -> Result<(), Fatal> {
+    fn domain(&mut self, e: &Tag<'a>, empty: bool, doc: &mut ParsedDocument) -> Result<(), Fatal> {
+        doc.domain.domain_type = find(self.lx.attrs_of(e), "type").map(|a| a.value.to_string());
         if empty {
             return Ok(());
         }
         loop {
             let (start, ev) = self.next()?;
             match ev {
-                Tok::Start(e) if e.name == "devices" => self.devices(doc)?,
-                Tok::Start(e) => self.skip(&e, start)?,
+                Tok::Start(e) => match e.name {
+                    "devices" => self.devices(doc)?,
+                    "os" => {
+                        let facts = &mut doc.domain;
+                        self.walk(start, |path, attrs| match path {
+                            "type" => {
+                                facts.arch = find(attrs, "arch").map(|a| a.value.to_string());
+                                facts.machine = find(attrs, "machine").map(|a| a.value.to_string());
+                            }
+                            "boot" => facts.os_boot = true,
+                            _ => {}
+                        })?
+                    }
+                    "memoryBacking" => {
+                        let facts = &mut doc.domain;
+                        self.walk(start, |path, attrs| {
+                            if path == "access" {
+                                facts.memory_access =
+                                    find(attrs, "mode").map(|a| a.value.to_string());
+                            }
+                        })?
+                    }
+                    "cpu" => {
+                        let facts = &mut doc.domain;
+                        self.walk(start, |path, attrs| {
+                            if path == "numa/cell" {
+                                facts
+                                    .numa_cells
+                                    .push(find(attrs, "memAccess").map(|a| a.value.to_string()));
+                            }
+                        })?
+                    }
+                    _ => self.skip(&e, start)?,
+                },
                 Tok::End => return Ok(()),
                 Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
                 _ => {}
@@ -688,7 +798,78 @@ impl<'a> DocReader<'a> {
         }
     }
 
+    /// Walks the subtree of the element just opened (a start tag, not an empty one), calling
+    /// `f` with each element's path below it (`numa/cell`) and its attributes.
+    fn walk(&mut self, start: usize, mut f: impl FnMut(&str, &[Attr<'a>])) -> Result<(), Fatal> {
+        let outer = self.lx.depth().saturating_sub(1);
+        let mut path = String::new();
+        let mut lens: SmallVec<[usize; 8]> = SmallVec::new();
+        loop {
+            let (_, ev) = self.next()?;
+            match ev {
+                Tok::Start(e) | Tok::Empty(e) => {
+                    let empty = matches!(ev, Tok::Empty(_));
+                    lens.push(path.len());
+                    if !path.is_empty() {
+                        path.push('/');
+                    }
+                    path.push_str(e.name);
+                    f(&path, self.lx.attrs_of(&e));
+                    if empty {
+                        path.truncate(lens.pop().unwrap_or(0));
+                    }
+                }
+                Tok::End if self.lx.depth() == outer => return Ok(()),
+                Tok::End => path.truncate(lens.pop().unwrap_or(0)),
+                Tok::Eof => return Err(self.syntax(start, "unclosed element")),
+                _ => {}
+            }
+        }
+    }
+
+    /// Notes what a device other than an interface says that interface rules need.
+    fn device_facts(
+        &mut self,
+        e: &Tag<'a>,
+        start: usize,
+        counts: &mut rustc_hash::FxHashMap<String, usize>,
+        doc: &mut ParsedDocument,
+    ) -> Result<(), Fatal> {
+        let n = counts.entry(e.name.to_owned()).or_insert(0);
+        *n += 1;
+        let mut d = DeviceFacts {
+            path: format!("devices/{}[{n}]", e.name),
+            offset: start,
+            ..DeviceFacts::default()
+        };
+        let hostdev = e.name == "hostdev";
+        self.walk(start, |path, attrs| match path {
+            "boot" => {
+                d.boot_order = find(attrs, "order")
+                    .and_then(|a| crate::model::ids::parse_base0(&a.value).ok())
+                    .and_then(|v| u32::try_from(v).ok())
+            }
+            "address" => d.pci = pci_parts(attrs),
+            "acpi" => {
+                d.acpi_index = find(attrs, "index")
+                    .and_then(|a| crate::model::ids::parse_base0(&a.value).ok())
+                    .and_then(|v| u32::try_from(v).ok())
+            }
+            "source/address" if hostdev => d.host_pci = pci_parts(attrs),
+            _ => {}
+        })?;
+        if d.boot_order.is_some()
+            || d.pci.is_some()
+            || d.acpi_index.is_some()
+            || d.host_pci.is_some()
+        {
+            doc.domain.devices.push(d);
+        }
+        Ok(())
+    }
+
     fn devices(&mut self, doc: &mut ParsedDocument) -> Result<(), Fatal> {
+        let mut counts = rustc_hash::FxHashMap::default();
         loop {
             let (start, ev) = self.next()?;
             match ev {
@@ -698,7 +879,8 @@ impl<'a> DocReader<'a> {
                 Tok::Empty(e) if e.name == "interface" => {
                     self.interface(&e, true, start, "devices/interface[", doc)?;
                 }
-                Tok::Start(e) => self.skip(&e, start)?,
+                Tok::Start(e) => self.device_facts(&e, start, &mut counts, doc)?,
+                Tok::Empty(e) => *counts.entry(e.name.to_owned()).or_insert(0) += 1,
                 Tok::End => return Ok(()),
                 Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
                 _ => {}
