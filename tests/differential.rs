@@ -1705,10 +1705,19 @@ fn text_mutations(base: &Interface, xml: &str, full: bool) -> Vec<(String, Strin
         "text:unknown-element".into(),
         Some(put(xml, "x-vifxml", "<x-vifxml/>")),
     );
-    push(
-        "text:acpi-index".into(),
-        Some(put(xml, "acpi", "<acpi index='1'/>")),
-    );
+    for (label, index) in [
+        ("acpi-index", "1"),
+        ("acpi-index-0", "0"),
+        ("acpi-index-max", "16383"),
+        ("acpi-index-over", "16384"),
+        ("acpi-index-word", "abc"),
+        ("acpi-index-hex", "0x10"),
+    ] {
+        push(
+            format!("text:{label}"),
+            Some(put(xml, "acpi", &format!("<acpi index='{index}'/>"))),
+        );
+    }
     push(
         "text:tune-sndbuf".into(),
         Some(put(xml, "tune", "<tune><sndbuf>1600</sndbuf></tune>")),

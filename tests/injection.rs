@@ -530,7 +530,7 @@ fn fields() -> Vec<Field> {
         },
         Field {
             name: "kept node (RawXml)",
-            benign: "<acpi index='1'/>",
+            benign: "<guest dev='eth0'/>",
             path: "",
             set: |s| {
                 let xml = RawXml::new(s)?;
@@ -567,7 +567,7 @@ fn kept_paths(s: &str) -> Vec<Interface> {
     b.extras.elements.push(ExtraNode {
         parent: s.into(),
         after: Some(s.into()),
-        xml: RawXml::new("<acpi index='1'/>").unwrap(),
+        xml: RawXml::new("<guest dev='eth0'/>").unwrap(),
     });
     vec![a, b]
 }
