@@ -109,12 +109,12 @@ rules! {
     "virtualport.typeid-range" E "parse" "define" "802.1Qbg typeid above 0xffffff";
     "virtualport.typeidversion-range" E "parse" "define" "802.1Qbg typeidversion above 255";
     "virtualport.profileid-length" E "parse" "define" "profileid empty or longer than 39 bytes";
-    "virtualport.placement" E "validate" "start" "virtualport type not usable on this interface type";
+    "virtualport.placement" E "validate" "start" "virtualport type not usable on this interface type: the guest fails to start, or starts with the port profile ignored (802.1Qbh on a bridge)";
     "virtualport.untyped" E "validate" "define" "untyped virtualport outside a network interface";
     "virtualport.incomplete" E "validate" "define" "virtualport lacks a parameter its type needs here (midonet needs interfaceid everywhere)";
     "virtualport.managerid-reserved" W "validate" "advice" "802.1Qbg managerid 0 is reserved by IEEE";
-    "vlan.placement" E "validate" "start" "vlan tags on an interface type that cannot apply them";
-    "vlan.plain-bridge" E "validate" "start" "vlan on a plain linux bridge: libvirt before 11.0 cannot apply it" until(11, 0);
+    "vlan.placement" E "validate" "start" "vlan tags on an interface type that cannot apply them: the guest fails to start";
+    "vlan.plain-bridge" E "validate" "start" "vlan on a plain linux bridge: libvirt before 11.0 fails to start the guest" until(11, 0);
     "vlan.empty" E "validate" "schema" "<vlan> without a tag";
     "vlan.trunk" E "validate" "schema" "trunk='no' (the schema only takes trunk='yes'; leave it out for one tag)";
     "vlan.native-mode" E "validate" "define" "more than one tag with nativeMode";
@@ -122,7 +122,7 @@ rules! {
     "bandwidth.range" E "validate" "schema" "bandwidth value outside 1..=4294967295 (from 11.3 rates up to 2^54)";
     "bandwidth.burst" E "validate" "define" "bandwidth burst above 4194303, which libvirt refuses from 11.3 on" since(11, 3);
     "bandwidth.floor" E "validate" "define" "floor outside an inbound rate of a network interface";
-    "bandwidth.placement" E "validate" "start" "bandwidth on hostdev or vhost-user, where it is not applied";
+    "bandwidth.placement" E "validate" "start" "bandwidth on hostdev or vhost-user: ignored when the guest starts (no host tap to shape)";
     "mtu.placement" E "validate" "qemu" "mtu on a type the qemu driver sets no mtu on: anything but network, bridge, ethernet, vhostuser and passt-backed user";
     "coalesce.placement" E "validate" "qemu" "coalesce on a type other than network or bridge";
     "vdpa.model" E "validate" "qemu" "vdpa interface without a virtio model";
@@ -133,7 +133,7 @@ rules! {
     "vhostuser.path" E "validate" "define" "vhost-user socket path missing or not absolute";
     "vhostuser.mode" E "validate" "define" "vhost-user socket without mode client or server";
     "vhostuser.reconnect" E "validate" "define" "reconnect on a vhost-user server socket, or reconnect enabled without timeout";
-    "name.length" E "validate" "start" "host device name longer than 15 bytes (kernel limit)";
+    "name.length" E "validate" "start" "host device name longer than 15 bytes (kernel limit): the guest fails to start";
     "target.reserved-prefix" W "validate" "advice" "target dev starting vnet, macvtap or macvlan is replaced by libvirt";
     "target.managed" E "validate" "define" "target managed='no' on a type other than ethernet";
     "target.dev" E "validate" "schema" "<target> without dev";
@@ -143,7 +143,7 @@ rules! {
     "source.shape" E "validate" "schema" "<source> of a type kept verbatim (ethernet, user, mcast, udp, ...) missing required attributes or carrying others";
     "port.isolated" E "validate" "define" "port isolated='yes' on a type other than bridge or network, or with a typed virtualport";
     "address.hostdev" E "validate" "define" "hostdev interface with a guest address that is not pci (or unassigned)";
-    "interface.trust-guest-rx-filters" E "validate" "start" "trustGuestRxFilters on a type other than direct or network";
+    "interface.trust-guest-rx-filters" E "validate" "start" "trustGuestRxFilters on a type other than direct or network: ignored when the guest starts";
     "acpi.index" E "validate" "define" "acpi index 0";
     "acpi.index-range" E "validate" "start" "acpi index above 16383: QEMU refuses to start the guest";
     "acpi.placement" E "validate" "qemu" "acpi index on a device whose guest address is not pci";
@@ -170,7 +170,7 @@ rules! {
     "model.syntax" E "validate" "schema" "model type uses characters outside [a-zA-Z0-9_-]";
     "string.xml-char" E "validate" "define" "text with a character xml cannot carry";
     "devices.duplicate-mac" W "validate" "advice" "two interfaces with the same mac address";
-    "devices.duplicate-target" E "validate" "start" "two interfaces with the same target dev";
+    "devices.duplicate-target" E "validate" "start" "two interfaces with the same target dev: the guest fails to start";
     "devices.duplicate-alias" E "validate" "define" "two interfaces with the same alias";
     "devices.duplicate-boot-order" E "validate" "define" "two interfaces with the same boot order";
     "devices.duplicate-pci-address" E "validate" "qemu" "two devices at one guest pci address (the qemu driver refuses it at define, the test driver does not look)";
