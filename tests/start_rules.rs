@@ -254,10 +254,10 @@ fn start_rules_show_on_started_guests() {
                 Outcome::Fails => started.is_err(),
                 Outcome::Ignored => started.is_ok(),
             };
-            let host = match (&started, c.host_limit) {
-                (Err(m), Some(phrase)) if !applies && m.contains(phrase) => true,
-                _ => false,
-            };
+            let host = matches!(
+                (&started, c.host_limit),
+                (Err(m), Some(phrase)) if !applies && m.contains(phrase)
+            );
             if host {
                 println!(
                     "  {:<34} (this machine cannot show it: {})",
