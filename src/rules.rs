@@ -127,6 +127,8 @@ rules! {
     "coalesce.placement" E "validate" "qemu" "coalesce on a type other than network or bridge";
     "vdpa.model" E "validate" "qemu" "vdpa interface without a virtio model";
     "rom.placement" E "validate" "qemu" "rom settings on a device whose guest address is not pci";
+    "backend.port-forward" E "validate" "define" "<portForward> without the passt backend, or on a type passt does not serve";
+    "rom.file" E "validate" "schema" "rom file='' (the old way to turn the rom off)";
     "backend.tap-placement" E "validate" "start" "backend tap on a type other than network, bridge or ethernet: the guest fails to start";
     "mtu.range" E "validate" "schema" "mtu above 65535";
     "vhostuser.model" E "validate" "define" "vhost-user without a virtio model";

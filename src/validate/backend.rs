@@ -8,6 +8,28 @@ use crate::version::LibvirtVersion;
 impl Checker<'_> {
     pub(super) fn backend(&mut self) {
         let ty = self.ty();
+        if self.has_kept_child("portForward") {
+            let passt = self.passt();
+            let served = matches!(self.i.kind, InterfaceKind::User)
+                || (matches!(self.i.kind, InterfaceKind::VhostUser(_))
+                    && self.version >= LibvirtVersion::V11_1);
+            if !(passt && served) {
+                self.err(
+                    "backend.port-forward",
+                    "portForward",
+                    format!(
+                        "<portForward> on type='{ty}'{}: libvirt refuses it at define (port \
+                         forwarding is passt's: <backend type='passt'/> on type='user', or \
+                         vhostuser from 11.1)",
+                        if passt {
+                            ""
+                        } else {
+                            " without the passt backend"
+                        }
+                    ),
+                );
+            }
+        }
         if let Some(b) = &self.i.backend {
             match b.backend_type.as_deref() {
                 None => {}

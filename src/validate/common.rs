@@ -11,7 +11,20 @@ pub(super) fn is_virtio_model(model: Option<&str>) -> bool {
     })
 }
 
-impl super::Checker<'_> {
+impl<'a> super::Checker<'a> {
+    /// Whether a child of `<interface>` kept verbatim is a `name` element.
+    pub(super) fn has_kept_child(&self, name: &str) -> bool {
+        self.i.extras.elements.iter().any(|n| {
+            n.parent.is_empty()
+                && n.xml
+                    .as_str()
+                    .trim_start()
+                    .strip_prefix('<')
+                    .and_then(|r| r.strip_prefix(name))
+                    .is_some_and(|r| r.starts_with(['>', '/', ' ', '\t', '\n', '\r']))
+        })
+    }
+
     /// Whether the interface uses the passt backend.
     pub(super) fn passt(&self) -> bool {
         self.i

@@ -16,6 +16,15 @@ impl Checker<'_> {
                         .into(),
                 );
             }
+            if rom.file.as_deref() == Some("") {
+                self.err(
+                    "rom.file",
+                    "rom/@file",
+                    "rom file='' (the old way to turn the rom off): libvirt's schema refuses it; \
+                     write enabled='no'"
+                        .into(),
+                );
+            }
             if let Some(DeviceAddress::Other { address_type }) = &self.i.address {
                 if !matches!(address_type.as_str(), "pci" | "none" | "unassigned") {
                     self.err(

@@ -1,5 +1,6 @@
 //! libvirt's test corpus, shared by the tests that read it: where it is, its XML files, and
 //! which of them libvirt itself rejects.
+#![allow(dead_code)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
