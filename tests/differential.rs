@@ -2042,6 +2042,15 @@ use verdicts::{ask, qemu_domain_xml, TARGETS};
 /// apart, not asserted; the test fails when one no longer shows, so the list cannot go stale.
 const QEMU_GAPS: &[(&str, &str)] = &[];
 
+/// What one libvirt answered: the documents it was asked about, its version, its verdicts and
+/// how long it took.
+type Answer = (
+    Vec<String>,
+    String,
+    Vec<Result<(), String>>,
+    std::time::Duration,
+);
+
 #[test]
 fn validator_agrees_with_the_qemu_driver_of_both_versions() {
     let started = Instant::now();
@@ -2061,12 +2070,7 @@ fn validator_agrees_with_the_qemu_driver_of_both_versions() {
             })
             .collect()
     };
-    let answers: Vec<(
-        Vec<String>,
-        String,
-        Vec<Result<(), String>>,
-        std::time::Duration,
-    )> = std::thread::scope(|scope| {
+    let answers: Vec<Answer> = std::thread::scope(|scope| {
         let handles: Vec<_> = TARGETS
             .iter()
             .map(|target| {
