@@ -129,6 +129,9 @@ rules! {
     "rom.placement" E "validate" "qemu" "rom settings on a device whose guest address is not pci";
     "backend.port-forward" E "validate" "define" "<portForward> without the passt backend, or on a type passt does not serve";
     "rom.file" E "validate" "schema" "rom file='' (the old way to turn the rom off)";
+    "backend.hostname" E "validate" "schema" "backend hostname or fqdn, which libvirt has from 11.8 on" until(11, 8);
+    "backend.hostname-passt" E "validate" "define" "backend hostname or fqdn without the passt backend" since(11, 8);
+    "backend.log-file" W "validate" "advice" "backend logFile without the passt backend: nothing writes it";
     "backend.tap-placement" E "validate" "start" "backend tap on a type other than network, bridge or ethernet: the guest fails to start";
     "mtu.range" E "validate" "schema" "mtu above 65535";
     "vhostuser.model" E "validate" "define" "vhost-user without a virtio model";
@@ -160,7 +163,7 @@ rules! {
     "backend.type" E "validate" "schema" "backend type other than passt (no type means the default backend)";
     "backend.passt" E "validate" "define" "backend type='passt' on libvirt 9.0: Debian 12's build refuses it at define (libvirt issue #462); allow it for an upstream 9.0" until(9, 1);
     "backend.passt-placement" E "validate" "define" "backend type='passt' on a type other than user (and vhostuser from libvirt 11.1)";
-    "backend.path" E "validate" "schema" "backend tap or vhost path that is not absolute";
+    "backend.path" E "validate" "schema" "backend tap, vhost or logFile path that is not absolute";
     "driver.queues" E "validate" "schema" "driver queues 0";
     "driver.queue-size" E "validate" "qemu" "rx/tx queue size 0 (the schema), or not a power of two on a virtio model (the qemu driver)";
     "driver.queue-size-range" E "validate" "start" "rx/tx queue size of a virtio model outside 256..=1024: QEMU refuses to start the guest";

@@ -687,6 +687,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
                 backend_type: Some("passt".into()),
                 tap: None,
                 vhost: None,
+                ..Default::default()
             }),
         ),
         (
@@ -695,6 +696,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
                 backend_type: Some("default".into()),
                 tap: None,
                 vhost: None,
+                ..Default::default()
             }),
         ),
         (
@@ -703,6 +705,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
                 backend_type: Some("slirp".into()),
                 tap: None,
                 vhost: None,
+                ..Default::default()
             }),
         ),
         (
@@ -711,6 +714,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
                 backend_type: None,
                 tap: Some("/dev/net/tun".into()),
                 vhost: Some("/dev/vhost-net".into()),
+                ..Default::default()
             }),
         ),
         (
@@ -719,6 +723,7 @@ fn model_mutations(base: &Interface) -> Vec<(String, Interface)> {
                 backend_type: None,
                 tap: Some("dev/net/tun".into()),
                 vhost: None,
+                ..Default::default()
             }),
         ),
     ];
@@ -1705,6 +1710,21 @@ fn text_mutations(base: &Interface, xml: &str, full: bool) -> Vec<(String, Strin
         "text:unknown-element".into(),
         Some(put(xml, "x-vifxml", "<x-vifxml/>")),
     );
+    for (label, backend) in [
+        (
+            "backend-passt-log",
+            "<backend type='passt' logFile='/var/log/p.log'/>",
+        ),
+        (
+            "backend-passt-hostname",
+            "<backend type='passt' hostname='g1' fqdn='g1.example.org'/>",
+        ),
+        ("backend-log-relative", "<backend logFile='p.log'/>"),
+        ("backend-log-plain", "<backend logFile='/var/log/p.log'/>"),
+        ("backend-default", "<backend type='default'/>"),
+    ] {
+        push(format!("text:{label}"), Some(put(xml, "backend", backend)));
+    }
     for (label, index) in [
         ("acpi-index", "1"),
         ("acpi-index-0", "0"),

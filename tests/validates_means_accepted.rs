@@ -250,6 +250,7 @@ fn interface(r: &mut Rng, n: usize) -> Interface {
             backend_type: r.opt(20, |_| "passt".into()),
             tap: r.opt(50, |_| "/dev/net/tun".into()),
             vhost: r.opt(50, |_| "/dev/vhost-net".into()),
+            ..Default::default()
         })
         .map(Box::new);
     i.filterref = r

@@ -552,6 +552,15 @@ pub struct Backend {
     /// Path of the vhost-net device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vhost: Option<String>,
+    /// passt's log file (`logFile`, an absolute path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_file: Option<String>,
+    /// The host name passt's DHCP hands the guest (libvirt 11.8 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// The domain name passt's DHCP hands the guest (libvirt 11.8 and later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fqdn: Option<String>,
 }
 
 /// `<parameter name='IP' value='10.0.0.1'/>` inside `<filterref>`.

@@ -102,7 +102,45 @@ impl Checker<'_> {
                     ),
                 );
             }
-            for (name, v) in [("tap", &b.tap), ("vhost", &b.vhost)] {
+            for (name, v) in [("hostname", &b.hostname), ("fqdn", &b.fqdn)] {
+                if v.is_none() {
+                    continue;
+                }
+                if self.version < LibvirtVersion::V11_8 {
+                    self.err(
+                        "backend.hostname",
+                        &format!("backend/@{name}"),
+                        format!(
+                            "backend {name}: libvirt {} does not have it (its schema refuses it; \
+                             libvirt 11.8 added hostname and fqdn for passt)",
+                            self.version
+                        ),
+                    );
+                } else if !self.passt() {
+                    self.err(
+                        "backend.hostname-passt",
+                        &format!("backend/@{name}"),
+                        format!(
+                            "backend {name} without type='passt': libvirt refuses it at define \
+                             (passt's DHCP hands it to the guest)"
+                        ),
+                    );
+                }
+            }
+            if b.log_file.is_some() && !self.passt() {
+                self.warn(
+                    "backend.log-file",
+                    "backend/@logFile",
+                    "backend logFile without type='passt': libvirt takes it and nothing writes \
+                     the file (it is passt's log)"
+                        .into(),
+                );
+            }
+            for (name, v) in [
+                ("tap", &b.tap),
+                ("vhost", &b.vhost),
+                ("logFile", &b.log_file),
+            ] {
                 if let Some(p) = v {
                     if !p.starts_with('/') || p.len() < 2 {
                         self.err(

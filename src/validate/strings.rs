@@ -62,6 +62,15 @@ impl<'a> Checker<'a> {
             ("backend/@tap", backend.and_then(|b| b.tap.as_deref())),
             ("backend/@vhost", backend.and_then(|b| b.vhost.as_deref())),
             (
+                "backend/@logFile",
+                backend.and_then(|b| b.log_file.as_deref()),
+            ),
+            (
+                "backend/@hostname",
+                backend.and_then(|b| b.hostname.as_deref()),
+            ),
+            ("backend/@fqdn", backend.and_then(|b| b.fqdn.as_deref())),
+            (
                 "teaming/@persistent",
                 i.teaming.as_ref().and_then(|t| t.persistent.as_deref()),
             ),
@@ -135,6 +144,9 @@ mod tests {
             backend_type: Some(bad.into()),
             tap: Some(bad.into()),
             vhost: Some(bad.into()),
+            log_file: Some(bad.into()),
+            hostname: Some(bad.into()),
+            fqdn: Some(bad.into()),
         }));
         i.teaming = Some(Box::new(Teaming {
             teaming_type: TeamingType::Transient,

@@ -368,8 +368,15 @@ pub const DRIVER_GUEST: Element = Element::new(
 pub const BACKEND: Element = Element::new(
     "backend",
     Any,
-    &["type", "tap", "vhost"],
-    &["default", "/dev/net/tun", "/dev/vhost-net"],
+    &["type", "tap", "vhost", "logFile", "hostname", "fqdn"],
+    &[
+        "default",
+        "/dev/net/tun",
+        "/dev/vhost-net",
+        "/var/log/passt.log",
+        "guest1",
+        "guest1.example.org",
+    ],
     &[],
 );
 /// `<filterref filter>`.

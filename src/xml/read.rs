@@ -1076,6 +1076,9 @@ impl<'a> DocReader<'a> {
                     backend_type: find(a, "type").map(|v| v.value.clone().into_owned()),
                     tap: find(a, "tap").map(|v| v.value.clone().into_owned()),
                     vhost: find(a, "vhost").map(|v| v.value.clone().into_owned()),
+                    log_file: find(a, "logFile").map(|v| v.value.clone().into_owned()),
+                    hostname: find(a, "hostname").map(|v| v.value.clone().into_owned()),
+                    fqdn: find(a, "fqdn").map(|v| v.value.clone().into_owned()),
                 };
                 Self::keep_attrs(ex, "backend", a, g::BACKEND.attributes);
                 cx.opaque_children("backend", cempty, ex)?;

@@ -573,7 +573,14 @@ impl Writer<'_, '_> {
         if let Some(b) = &i.backend {
             self.leaf(
                 "backend",
-                &g::BACKEND.zip([s(&b.backend_type), s(&b.tap), s(&b.vhost)]),
+                &g::BACKEND.zip([
+                    s(&b.backend_type),
+                    s(&b.tap),
+                    s(&b.vhost),
+                    s(&b.log_file),
+                    s(&b.hostname),
+                    s(&b.fqdn),
+                ]),
             );
         }
         if let Some(f) = &i.filterref {
