@@ -183,6 +183,18 @@ rules! {
     "devices.duplicate-hostdev" E "validate" "define" "one host pci device given to the guest twice";
     "devices.boot-os" E "validate" "define" "interface boot order while <os> has <boot dev>";
     "devices.teaming-mac" W "validate" "advice" "the two members of a failover pair with different macs";
+    "ip.address" E "validate" "schema" "guest-side <ip> without an IPv4 or IPv6 address";
+    "ip.prefix" E "validate" "define" "guest-side <ip> prefix above 32 (IPv4) or 128 (IPv6)";
+    "ip.placement" E "validate" "qemu" "guest-side <ip> on a type other than user (or passt-backed vhost-user from 11.1)";
+    "ip.count" E "validate" "qemu" "more than one guest-side IPv4 or IPv6 address";
+    "ip.prefix-qemu" E "validate" "qemu" "user networking prefix outside 4..=27 (IPv4) or not 64 (IPv6)";
+    "ip.peer" E "validate" "qemu" "peer on a guest-side <ip>";
+    "route.placement" E "validate" "qemu" "a guest-side <route>, which the qemu driver never sets";
+    "mac.type" E "validate" "schema" "mac type other than generated or static, check other than yes or no";
+    "tune.sndbuf" E "validate" "schema" "tune sndbuf that is not a byte count";
+    "source.port" E "validate" "schema" "port of a udp, mcast, server or client source outside 0..=65535";
+    "source.local" E "validate" "schema" "udp source without <local address port>";
+    "source.network-attributes" E "validate" "schema" "portgroup or portid on a bridge or direct source without network, or a portid that is no uuid";
     "extras.duplicate-attribute" E "validate" "advice" "kept attribute that the model already writes";
     "extras.orphan" W "validate" "advice" "kept attribute or child of an element the model does not write";
     "extras.unknown" E "validate" "schema" "kept attribute, element or text that libvirt's schema does not allow there";

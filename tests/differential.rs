@@ -1710,6 +1710,69 @@ fn text_mutations(base: &Interface, xml: &str, full: bool) -> Vec<(String, Strin
         "text:unknown-element".into(),
         Some(put(xml, "x-vifxml", "<x-vifxml/>")),
     );
+    for (label, element, text) in [
+        ("ip4", "ip", "<ip address='10.0.2.15' prefix='24'/>"),
+        (
+            "ip4-prefix28",
+            "ip",
+            "<ip address='10.0.2.15' prefix='28'/>",
+        ),
+        (
+            "ip4-prefix40",
+            "ip",
+            "<ip address='10.0.2.15' prefix='40'/>",
+        ),
+        (
+            "ip4-peer",
+            "ip",
+            "<ip address='10.0.2.15' prefix='24' peer='10.0.2.2'/>",
+        ),
+        (
+            "ip4-twice",
+            "ip",
+            "<ip address='10.0.2.15' prefix='24'/><ip address='10.0.2.16' prefix='24'/>",
+        ),
+        ("ip6", "ip", "<ip address='fd00::2' prefix='64'/>"),
+        ("ip6-prefix48", "ip", "<ip address='fd00::2' prefix='48'/>"),
+        ("ip-not-an-ip", "ip", "<ip address='not-an-ip'/>"),
+        (
+            "route",
+            "route",
+            "<route family='ipv4' address='10.1.0.0' prefix='24' gateway='10.0.2.2'/>",
+        ),
+        (
+            "tune-sndbuf-negative",
+            "tune",
+            "<tune><sndbuf>-1</sndbuf></tune>",
+        ),
+        (
+            "tune-sndbuf-word",
+            "tune",
+            "<tune><sndbuf>lots</sndbuf></tune>",
+        ),
+    ] {
+        push(format!("text:{label}"), Some(put(xml, element, text)));
+    }
+    for (label, attr, value) in [
+        ("mac-type-fixed", "type", "fixed"),
+        ("mac-type-static", "type", "static"),
+        ("mac-check-maybe", "check", "maybe"),
+    ] {
+        push(format!("text:{label}"), set_attr(xml, "mac", attr, value));
+    }
+    for (label, attr, value) in [
+        ("source-portgroup", "portgroup", "pg1"),
+        (
+            "source-portid",
+            "portid",
+            "09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f",
+        ),
+    ] {
+        push(
+            format!("text:{label}"),
+            set_attr(xml, "source", attr, value),
+        );
+    }
     for (label, backend) in [
         (
             "backend-passt-log",

@@ -31,6 +31,7 @@ mod driver;
 mod extras;
 mod guest;
 mod guest_model;
+mod kept;
 mod mtu;
 mod names;
 mod port;
@@ -324,6 +325,7 @@ impl<'a> Checker<'a> {
         self.vdpa();
         self.alias();
         self.model_syntax();
+        self.kept_values();
         self.strings();
         self.extras();
     }
