@@ -514,10 +514,11 @@ fn fields() -> Vec<Field> {
             set: |s| {
                 let name = XmlName::new(s)?;
                 let mut i = with_mac(user());
+                // A value the schema takes for the benign name (mac type='static').
                 i.extras.attributes.push(ExtraAttribute {
                     element: "mac".into(),
                     name,
-                    value: "v".into(),
+                    value: "static".into(),
                 });
                 Ok(i)
             },
