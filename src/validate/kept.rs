@@ -136,7 +136,8 @@ impl Checker<'_> {
     }
 
     fn mac_attributes(&mut self) {
-        for a in self.i.extras.attributes_of("mac") {
+        let i = self.i;
+        for a in i.extras.attributes_of("mac") {
             let (ok, words) = match a.name.as_str() {
                 "type" => (
                     matches!(a.value.as_str(), "generated" | "static"),
@@ -146,7 +147,7 @@ impl Checker<'_> {
                 _ => continue,
             };
             if !ok {
-                let (name, value) = (a.name.as_str().to_owned(), a.value.clone());
+                let (name, value) = (a.name.as_str(), a.value.as_str());
                 self.err(
                     "mac.type",
                     &format!("mac/@{name}"),
@@ -164,17 +165,22 @@ impl Checker<'_> {
         ) {
             return;
         }
-        let attrs: Vec<(String, String)> = self
-            .i
-            .extras
-            .attributes_of("source")
-            .map(|a| (a.name.as_str().to_owned(), a.value.clone()))
-            .collect();
-        let has = |n: &str| attrs.iter().any(|(k, _)| k == n);
-        if !has("network") {
-            for name in ["portgroup", "portid"] {
-                if has(name) {
-                    let ty = self.ty();
+        // Most sources keep nothing: no work then.
+        if self.i.extras.attributes.is_empty() {
+            return;
+        }
+        let attr = |n: &str| {
+            self.i
+                .extras
+                .attributes_of("source")
+                .find(|a| a.name.as_str() == n)
+                .map(|a| a.value.clone())
+        };
+        let (network, portgroup, portid) = (attr("network"), attr("portgroup"), attr("portid"));
+        let ty = self.ty();
+        if network.is_none() {
+            for (name, v) in [("portgroup", &portgroup), ("portid", &portid)] {
+                if v.is_some() {
                     self.err(
                         "source.network-attributes",
                         &format!("source/@{name}"),
@@ -187,7 +193,7 @@ impl Checker<'_> {
                 }
             }
         }
-        if let Some((_, v)) = attrs.iter().find(|(k, _)| k == "portid") {
+        if let Some(v) = portid {
             if v.parse::<crate::model::ids::Uuid>().is_err() {
                 self.err(
                     "source.network-attributes",
