@@ -531,7 +531,7 @@ fn fields() -> Vec<Field> {
         },
         Field {
             name: "kept node (RawXml)",
-            benign: "<guest dev='eth0'/>",
+            benign: "<tune><sndbuf>1600</sndbuf></tune>",
             path: "",
             set: |s| {
                 let xml = RawXml::new(s)?;
@@ -568,7 +568,7 @@ fn kept_paths(s: &str) -> Vec<Interface> {
     b.extras.elements.push(ExtraNode {
         parent: s.into(),
         after: Some(s.into()),
-        xml: RawXml::new("<guest dev='eth0'/>").unwrap(),
+        xml: RawXml::new("<tune><sndbuf>1600</sndbuf></tune>").unwrap(),
     });
     vec![a, b]
 }

@@ -65,9 +65,15 @@ pub struct Interface {
     /// `<downscript path='...'/>` (ethernet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub downscript: Option<SmolStr>,
+    /// `<backenddomain name='dom0'/>`: the domain that runs the backend (Xen driver domains).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend_domain: Option<String>,
     /// `<target dev='tap0' managed='no'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
+    /// `<guest dev='eth0' actual='eth1'/>`: the NIC's name inside the guest (LXC containers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest: Option<GuestDevice>,
     /// `<model type='virtio'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<SmolStr>,
@@ -127,7 +133,9 @@ impl Interface {
             port_isolated: None,
             script: None,
             downscript: None,
+            backend_domain: None,
             target: None,
+            guest: None,
             model: None,
             driver: None,
             backend: None,
@@ -616,6 +624,19 @@ pub struct Teaming {
     /// Alias of the persistent interface (transient only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent: Option<String>,
+}
+
+/// `<guest dev actual>`: the name the guest gives the NIC, asked for and as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(deny_unknown_fields)]
+pub struct GuestDevice {
+    /// The name asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev: Option<String>,
+    /// The name it got (live XML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
 }
 
 /// `<link state='up'/>`.

@@ -217,15 +217,7 @@ fn schema_attribute(i: &Interface, element: &str, name: &str) -> bool {
 /// Child elements libvirt's schema allows that the model does not name, by parent path.
 fn schema_element(parent: &str, name: &str) -> bool {
     let allowed: &[&str] = match parent {
-        "" => &[
-            "guest",
-            "ip",
-            "route",
-            "portForward",
-            "backenddomain",
-            "acpi",
-            "tune",
-        ],
+        "" => &["ip", "route", "portForward", "tune"],
         "address" => &["zpci"],
         _ => &[],
     };

@@ -52,6 +52,15 @@ impl<'a> Checker<'a> {
             ),
             ("script/@path", i.script.as_deref()),
             ("downscript/@path", i.downscript.as_deref()),
+            ("backenddomain/@name", i.backend_domain.as_deref()),
+            (
+                "guest/@dev",
+                i.guest.as_ref().and_then(|g| g.dev.as_deref()),
+            ),
+            (
+                "guest/@actual",
+                i.guest.as_ref().and_then(|g| g.actual.as_deref()),
+            ),
             ("alias/@name", i.alias.as_deref()),
             ("driver/@name", driver.and_then(|d| d.name.as_deref())),
             ("driver/@txmode", driver.and_then(|d| d.txmode.as_deref())),
@@ -118,7 +127,8 @@ impl<'a> Checker<'a> {
 mod tests {
     use crate::model::ids::ProfileId;
     use crate::model::interface::{
-        Backend, DeviceAddress, Driver, FilterParameter, FilterRef, Rom, Teaming, TeamingType,
+        Backend, DeviceAddress, Driver, FilterParameter, FilterRef, GuestDevice, Rom, Teaming,
+        TeamingType,
     };
     use crate::model::kind::{
         InterfaceKind, NetworkSource, OtherKind, VdpaSource, VhostUserSource,
@@ -134,6 +144,11 @@ mod tests {
         i.virtualport = vp;
         i.script = Some(bad.into());
         i.downscript = Some(bad.into());
+        i.backend_domain = Some(bad.into());
+        i.guest = Some(GuestDevice {
+            dev: Some(bad.into()),
+            actual: Some(bad.into()),
+        });
         i.alias = Some(bad.into());
         i.driver = Some(Driver {
             name: Some(bad.into()),

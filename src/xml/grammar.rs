@@ -320,8 +320,12 @@ pub const SCRIPT: Element = Element::new("script", Any, &["path"], &["/etc/qemu-
 /// `<downscript path>`.
 pub const DOWNSCRIPT: Element =
     Element::new("downscript", Any, &["path"], &["/etc/qemu-ifdown"], &[]);
+/// `<backenddomain name>`.
+pub const BACKENDDOMAIN: Element = Element::new("backenddomain", Any, &["name"], &["dom0"], &[]);
 /// `<target dev managed>`.
 pub const TARGET: Element = Element::new("target", Any, &["dev", "managed"], &["tap0", "no"], &[]);
+/// `<guest dev actual>`.
+pub const GUEST: Element = Element::new("guest", Any, &["dev", "actual"], &["eth0", "eth1"], &[]);
 /// `<model type>`.
 pub const MODEL: Element = Element::new("model", Any, &["type"], &["virtio"], &[]);
 /// `<driver ...>` (on hostdev, before `<source>`, with only `name`).
@@ -473,7 +477,9 @@ pub const ELEMENTS: &[Element] = &[
     PORT,
     SCRIPT,
     DOWNSCRIPT,
+    BACKENDDOMAIN,
     TARGET,
+    GUEST,
     MODEL,
     DRIVER,
     DRIVER_HOST,

@@ -14,9 +14,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
 use crate::model::ids::{hex_value, parse_decimal, DeviceName, IdError, IdErrorKind, PciAddress};
 use crate::model::interface::{
-    Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestOffloads,
-    GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom, Target, Teaming,
-    TeamingType, Vlan, VlanTagSpec,
+    Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestDevice,
+    GuestOffloads, GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom,
+    Target, Teaming, TeamingType, Vlan, VlanTagSpec,
 };
 use crate::model::kind::{
     BridgeSource, DirectMode, DirectSource, HostdevSource, InterfaceKind, NetworkSource, OtherKind,
@@ -1048,6 +1048,22 @@ impl<'a> DocReader<'a> {
                 cx.simple(c, cempty, ex, &g::DOWNSCRIPT, |_, v| {
                     iface.downscript = Some(SmolStr::new(&v.value))
                 })
+            }
+            "backenddomain" if iface.backend_domain.is_none() => {
+                cx.simple(c, cempty, ex, &g::BACKENDDOMAIN, |_, v| {
+                    iface.backend_domain = Some(v.value.to_string())
+                })
+            }
+            "guest" if iface.guest.is_none() => {
+                let a = cx.lx.attrs_of(c);
+                let guest = GuestDevice {
+                    dev: find(a, "dev").map(|v| v.value.to_string()),
+                    actual: find(a, "actual").map(|v| v.value.to_string()),
+                };
+                Self::keep_attrs(ex, "guest", a, g::GUEST.attributes);
+                cx.opaque_children("guest", cempty, ex)?;
+                iface.guest = Some(guest);
+                Ok(ChildRead::Known("guest"))
             }
             "target" if iface.target.is_none() => {
                 let a = cx.lx.attrs_of(c);

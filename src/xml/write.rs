@@ -556,11 +556,17 @@ impl Writer<'_, '_> {
         if let Some(p) = &i.downscript {
             self.leaf("downscript", &g::DOWNSCRIPT.zip([Some(Value::S(p))]));
         }
+        if let Some(d) = &i.backend_domain {
+            self.leaf("backenddomain", &g::BACKENDDOMAIN.zip([Some(Value::S(d))]));
+        }
         if let Some(t) = &i.target {
             self.leaf(
                 "target",
                 &g::TARGET.zip([t.dev.as_ref().map(|d| Value::S(d.as_str())), yn(t.managed)]),
             );
+        }
+        if let Some(gd) = &i.guest {
+            self.leaf("guest", &g::GUEST.zip([s(&gd.dev), s(&gd.actual)]));
         }
         if let Some(m) = &i.model {
             self.leaf("model", &g::MODEL.zip([Some(Value::S(m))]));
