@@ -1915,8 +1915,29 @@ fn variants() -> Vec<Variant> {
     for v in pair_variants(&fx) {
         push(v.label, v.xml, &mut out);
     }
+    for (label, xml) in STANDALONE {
+        push(format!("standalone:{label}"), (*xml).to_owned(), &mut out);
+    }
     out
 }
+
+/// Interfaces no fixture grows into: USB hostdevs and the types kept verbatim.
+const STANDALONE: &[(&str, &str)] = &[
+    ("hostdev-usb", "<interface type='hostdev' managed='yes'><source><address type='usb' bus='1' device='2'/></source></interface>"),
+    ("hostdev-usb-mac", "<interface type='hostdev' managed='no'><mac address='52:54:00:6d:90:02'/><source><address type='usb' bus='0x1' device='0x2'/></source></interface>"),
+    ("hostdev-usb-mtu", "<interface type='hostdev'><source><address type='usb' bus='1' device='2'/></source><mtu size='9000'/></interface>"),
+    ("hostdev-drive", "<interface type='hostdev'><source><address type='drive' bus='1'/></source></interface>"),
+    ("mcast", "<interface type='mcast'><source address='230.0.0.1' port='5558'/></interface>"),
+    ("mcast-port-over", "<interface type='mcast'><source address='230.0.0.1' port='65536'/></interface>"),
+    ("udp", "<interface type='udp'><source address='127.0.0.1' port='5555'><local address='127.0.0.1' port='5556'/></source></interface>"),
+    ("udp-no-local", "<interface type='udp'><source address='127.0.0.1' port='5555'/></interface>"),
+    ("server", "<interface type='server'><source address='127.0.0.1' port='5558'/></interface>"),
+    ("client", "<interface type='client'><source address='127.0.0.1' port='5558'/></interface>"),
+    ("internal", "<interface type='internal'><source name='x'/></interface>"),
+    ("null", "<interface type='null'/>"),
+    ("guest-dev", "<interface type='user'><guest dev='eth0'/></interface>"),
+    ("backenddomain", "<interface type='user'><backenddomain name='dom0'/></interface>"),
+];
 
 // -------------------------------------------------------------------------------------- test
 

@@ -8,7 +8,8 @@ use crate::model::kind::InterfaceKind;
 impl Checker<'_> {
     pub(super) fn attributes(&mut self) {
         let ty = self.ty();
-        let hostdev = matches!(self.i.kind, InterfaceKind::Hostdev(_));
+        // Type names, not kinds: a USB hostdev is kept in the verbatim form.
+        let hostdev = ty == "hostdev";
         if !hostdev && self.i.managed.is_some() {
             self.err(
                 "interface.managed",

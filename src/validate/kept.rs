@@ -97,6 +97,18 @@ impl Checker<'_> {
             .collect()
     }
 
+    /// A hostdev interface in the verbatim form because its source is a USB device (the model
+    /// names SR-IOV VFs by PCI address only).
+    pub(super) fn usb_hostdev(&self) -> bool {
+        matches!(&self.i.kind, InterfaceKind::Other(o) if o.type_name == "hostdev")
+            && self.kept_children().iter().any(|k| {
+                k.name == "source"
+                    && k.children
+                        .iter()
+                        .any(|c| c.name == "address" && c.attr("type") == Some("usb"))
+            })
+    }
+
     pub(super) fn kept_values(&mut self) {
         self.mac_attributes();
         self.source_network_attributes();

@@ -94,7 +94,7 @@ fn cases() -> Vec<(&'static str, In, In)> {
         ("name.syntax", X("<interface type='bridge'><source bridge='br-0'/></interface>"), X("<interface type='bridge'><source bridge='br 0'/></interface>")),
         ("direct.mode", X("<interface type='direct'><source dev='eth0' mode='private'/></interface>"), X("<interface type='direct'><source dev='eth0' mode='Private'/></interface>")),
         ("vhostuser.socket-type", X("<interface type='vhostuser'><source type='unix' path='/s' mode='client'/><model type='virtio'/></interface>"), X("<interface type='vhostuser'><source type='tcp' path='/s' mode='client'/><model type='virtio'/></interface>")),
-        ("hostdev.address-type", X("<interface type='hostdev'><source><address type='pci' bus='3'/></source></interface>"), X("<interface type='hostdev'><source><address type='usb' bus='3'/></source></interface>")),
+        ("hostdev.address-type", X("<interface type='hostdev'><source><address type='pci' bus='3'/></source></interface>"), X("<interface type='hostdev'><source><address type='drive' bus='3'/></source></interface>")),
         ("address.pci-domain", X("<interface type='user'><address type='pci' domain='0' slot='3'/></interface>"), X("<interface type='user'><address type='pci' domain='0x10000' slot='3'/></interface>")),
         ("pci.domain-range", X("<interface type='hostdev'><source><address type='pci' domain='0x10000' bus='3'/></source></interface>"), X("<interface type='hostdev'><source><address type='pci' domain='0x100000000' bus='3'/></source></interface>")),
         ("pci.bus-range", X("<interface type='user'><address type='pci' bus='0xff'/></interface>"), X("<interface type='user'><address type='pci' bus='0x100'/></interface>")),
@@ -333,4 +333,21 @@ fn failover_pairs_share_a_mac() {
         .map(|d| d.path.as_str())
         .collect();
     assert_eq!(dups, ["devices/interface[3]/mac/@address"], "{f:#?}");
+}
+
+/// A USB device given as a hostdev interface (libvirt 9.0 and 11.3 define it) is kept in the
+/// verbatim form, reads back the same, and validates.
+#[test]
+fn usb_hostdev_interfaces_are_kept() {
+    let src = "<interface type='hostdev' managed='yes'><mac address='52:54:00:6d:90:02'/><source><address type='usb' bus='0x1' device='0x2'/></source></interface>";
+    let i = crate::xml::parse_interface(src).expect("reads");
+    assert_eq!(i.kind.type_name(), "hostdev");
+    let out = crate::xml::render_interface(&i);
+    assert!(
+        out.contains("<address type='usb' bus='0x1' device='0x2'/>"),
+        "{out}"
+    );
+    assert_eq!(crate::xml::parse_interface(&out).expect("reads back"), i);
+    let f = findings_for(&X(src), LibvirtVersion::NEWEST);
+    assert!(f.is_empty(), "{f:#?}");
 }

@@ -29,7 +29,7 @@ impl Checker<'_> {
         // Verbatim forms naming what the model has its own form for would read back as that
         // form (or not at all: type='bridge' without its source).
         if let InterfaceKind::Other(o) = &self.i.kind {
-            if InterfaceKind::is_modelled(&o.type_name) {
+            if InterfaceKind::is_modelled(&o.type_name) && !self.usb_hostdev() {
                 self.err(
                     "model.verbatim-form",
                     "@type",

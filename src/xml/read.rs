@@ -351,6 +351,9 @@ enum ChildRead {
     Known(&'static str),
     /// Not known here: keep it verbatim.
     Unknown,
+    /// Read whole by the handler, which found it is a form the model keeps verbatim (a
+    /// hostdev interface's USB source): keep its text.
+    ReadKept,
 }
 
 impl Findings {
@@ -617,6 +620,7 @@ impl<'a> DocReader<'a> {
                         self.skip(&e, start)?;
                         true
                     }
+                    ChildRead::ReadKept => true,
                 },
                 Tok::Empty(e) => match f(self, ex, &e, true)? {
                     ChildRead::Known(n) => {
@@ -624,7 +628,7 @@ impl<'a> DocReader<'a> {
                         seen.push(n);
                         false
                     }
-                    ChildRead::Unknown => true,
+                    ChildRead::Unknown | ChildRead::ReadKept => true,
                 },
                 Tok::End => {
                     if ex.elements.len() > first {
@@ -1005,6 +1009,11 @@ impl<'a> DocReader<'a> {
         let cx = self;
         match c.name {
             "source" if source.is_none() => match cx.source(ty, c, cempty, ex)? {
+                // A USB hostdev: the interface is kept in the verbatim form, source and all.
+                Some(k @ InterfaceKind::Other(_)) => {
+                    *source = Some(k);
+                    Ok(ChildRead::ReadKept)
+                }
                 Some(k) => {
                     *source = Some(k);
                     Ok(ChildRead::Known("source"))
@@ -1432,19 +1441,26 @@ impl<'a> DocReader<'a> {
     ) -> Result<Option<InterfaceKind>, Fatal> {
         let a = self.lx.attrs_of(c);
         let at = c.at;
+        // A USB device is kept in the verbatim form: what this reads of it is dropped again.
+        let (kept_attrs, kept_nodes) = (ex.attributes.len(), ex.elements.len());
         Self::keep_attrs(ex, "source", a, g::SOURCE_HOSTDEV.attributes);
         let mut addr: Option<Option<PciAddress>> = None;
+        let mut usb = false;
         self.children("source", empty, ex, |cx, ex, c, cempty| {
-            if c.name != "address" || addr.is_some() {
+            if c.name != "address" || addr.is_some() || usb {
                 return Ok(ChildRead::Unknown);
             }
             let aa = cx.lx.attrs_of(c);
             let rel = "source/address";
             match find(aa, "type") {
                 Some(t) if t.value == "pci" => {}
+                Some(t) if t.value == "usb" => {
+                    usb = true;
+                    return Ok(ChildRead::Unknown);
+                }
                 Some(t) => {
                     let msg = format!(
-                        "type: invalid value '{}': a hostdev interface needs a pci address",
+                        "type: invalid value '{}': a hostdev interface needs a pci or usb address",
                         t.value
                     );
                     cx.rep.report("hostdev.address-type", rel, t, msg);
@@ -1456,6 +1472,13 @@ impl<'a> DocReader<'a> {
             cx.opaque_children(rel, cempty, ex)?;
             Ok(ChildRead::Known("address"))
         })?;
+        if usb && addr.is_none() {
+            ex.attributes.truncate(kept_attrs);
+            ex.elements.truncate(kept_nodes);
+            return Ok(Some(InterfaceKind::Other(OtherKind {
+                type_name: SmolStr::new_static("hostdev"),
+            })));
+        }
         Ok(match addr {
             Some(Some(address)) => Some(InterfaceKind::Hostdev(HostdevSource { address })),
             Some(None) => None,
