@@ -11,20 +11,8 @@
 mod common;
 mod verdicts;
 
-use common::{corpus_dir, xml_files};
+use common::{corpus_dir, renamed, xml_files};
 use verdicts::{ask, Libvirt};
-
-/// Gives the document a fresh name and drops its uuid (many corpus guests share both).
-fn renamed(text: &str, name: &str) -> String {
-    let mut out = text.to_owned();
-    if let (Some(a), Some(b)) = (out.find("<name>"), out.find("</name>")) {
-        out.replace_range(a + 6..b, name);
-    }
-    if let (Some(a), Some(b)) = (out.find("<uuid>"), out.find("</uuid>")) {
-        out.replace_range(a..b + 7, "");
-    }
-    out
-}
 
 #[test]
 fn corpus_of_each_version_agrees_with_its_libvirt() {

@@ -9,6 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use vifxml::libvirt::{Connection, DEFAULT_URI};
 use vifxml::{spec, xml, Interface};
 
+mod common;
+use common::renamed;
+
 static SEQ: AtomicUsize = AtomicUsize::new(0);
 
 /// A domain name no other test in this process uses (the test driver's state is shared).
@@ -215,19 +218,6 @@ fn corpus_documents_libvirt_accepts(dir: &Path) -> Vec<String> {
                 .then(|| c[0].to_owned())
         })
         .collect()
-}
-
-/// Gives the document a fresh name and drops its uuid, so documents that share a name (many
-/// are called "test", like the test driver's own domain) do not collide.
-fn renamed(text: &str, name: &str) -> String {
-    let mut out = text.to_owned();
-    if let (Some(a), Some(b)) = (out.find("<name>"), out.find("</name>")) {
-        out.replace_range(a + 6..b, name);
-    }
-    if let (Some(a), Some(b)) = (out.find("<uuid>"), out.find("</uuid>")) {
-        out.replace_range(a..b + 7, "");
-    }
-    out
 }
 
 /// Documents the installed libvirt 9.0.0 (Debian 12) refuses although its schema passes them,

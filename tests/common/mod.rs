@@ -65,3 +65,16 @@ pub const ALSO_REJECTED_BY_LIBVIRT: &[(&str, &str)] = &[(
     "v9.0.0/qemuxml2argvdata/pci-function-invalid.xml",
     "XML error: Invalid PCI address function=0x8, must be <= 7",
 )];
+
+/// Gives the document a fresh name and drops its uuid, so documents that share a name (many
+/// are called "test", like the test driver's own domain) do not collide.
+pub fn renamed(text: &str, name: &str) -> String {
+    let mut out = text.to_owned();
+    if let (Some(a), Some(b)) = (out.find("<name>"), out.find("</name>")) {
+        out.replace_range(a + 6..b, name);
+    }
+    if let (Some(a), Some(b)) = (out.find("<uuid>"), out.find("</uuid>")) {
+        out.replace_range(a..b + 7, "");
+    }
+    out
+}
