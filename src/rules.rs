@@ -128,6 +128,7 @@ rules! {
     "vdpa.model" E "validate" "qemu" "vdpa interface without a virtio model";
     "rom.placement" E "validate" "qemu" "rom settings on a device whose guest address is not pci";
     "backend.port-forward" E "validate" "define" "<portForward> without the passt backend, or on a type passt does not serve";
+    "backend.port-forward-range" E "validate" "schema" "portForward range without start while it has end, to or exclude, or a port outside 0..=65535";
     "rom.file" E "validate" "schema" "rom file='' (the old way to turn the rom off)";
     "backend.hostname" E "validate" "schema" "backend hostname or fqdn, which libvirt has from 11.8 on" until(11, 8);
     "backend.hostname-passt" E "validate" "define" "backend hostname or fqdn without the passt backend" since(11, 8);

@@ -142,6 +142,7 @@ impl Checker<'_> {
                     }
                 }
                 "source" => self.verbatim_source(k),
+                "portForward" => self.port_forward(k),
                 _ => {}
             }
         }
@@ -205,6 +206,15 @@ impl Checker<'_> {
                 }
             }
         }
+        if let Some(v) = attr("macTableManager") {
+            if !matches!(v.as_str(), "kernel" | "libvirt") {
+                self.err(
+                    "source.network-attributes",
+                    "source/@macTableManager",
+                    format!("macTableManager '{v}': libvirt's schema takes kernel or libvirt"),
+                );
+            }
+        }
         if let Some(v) = portid {
             if v.parse::<crate::model::ids::Uuid>().is_err() {
                 self.err(
@@ -212,6 +222,34 @@ impl Checker<'_> {
                     "source/@portid",
                     format!("portid '{v}': expected a uuid"),
                 );
+            }
+        }
+    }
+
+    /// `<portForward>`: each `<range>` with a start when it has an end, a target or exclude,
+    /// ports in range.
+    fn port_forward(&mut self, k: &Kept) {
+        for r in k.children.iter().filter(|c| c.name == "range") {
+            let start = r.attr("start");
+            if start.is_none() && ["end", "to", "exclude"].iter().any(|a| r.attr(a).is_some()) {
+                self.err(
+                    "backend.port-forward-range",
+                    "portForward/range",
+                    "a portForward <range> with end, to or exclude but no start: libvirt \
+                     refuses it at define"
+                        .into(),
+                );
+            }
+            for name in ["start", "end", "to"] {
+                if let Some(p) = r.attr(name) {
+                    if number(p).is_none_or(|n| n > 65535) {
+                        self.err(
+                            "backend.port-forward-range",
+                            &format!("portForward/range/@{name}"),
+                            format!("portForward range {name}='{p}': libvirt takes 0 to 65535"),
+                        );
+                    }
+                }
             }
         }
     }

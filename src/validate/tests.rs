@@ -210,6 +210,7 @@ fn cases() -> Vec<(&'static str, In, In)> {
         ("source.port", X("<interface type='server'><source address='127.0.0.1' port='5558'/></interface>"), X("<interface type='server'><source address='127.0.0.1' port='99999'/></interface>")),
         ("source.local", X("<interface type='udp'><source address='127.0.0.1' port='5555'><local address='127.0.0.1' port='5556'/></source></interface>"), X("<interface type='udp'><source address='127.0.0.1' port='5555'/></interface>")),
         ("source.network-attributes", X("<interface type='bridge'><source bridge='br0' network='n' portgroup='pg'/></interface>"), X("<interface type='bridge'><source bridge='br0' portgroup='pg'/></interface>")),
+        ("backend.port-forward-range", X("<interface type='user'><portForward proto='tcp'><range start='443' to='344'/></portForward><backend type='passt'/></interface>"), X("<interface type='user'><portForward proto='tcp'><range end='443'/></portForward><backend type='passt'/></interface>")),
         ("extras.duplicate-attribute", S("{\"type\": \"user\", \"mac\": \"52:54:00:00:00:02\", \"extras\": {\"attributes\": [{\"element\": \"mac\", \"name\": \"type\", \"value\": \"static\"}]}}"), S("{\"type\": \"user\", \"model\": \"virtio\", \"extras\": {\"attributes\": [{\"element\": \"model\", \"name\": \"type\", \"value\": \"e1000\"}]}}")),
         ("extras.orphan", S("{\"type\": \"user\", \"mac\": \"52:54:00:00:00:02\", \"extras\": {\"attributes\": [{\"element\": \"mac\", \"name\": \"type\", \"value\": \"static\"}]}}"), S("{\"type\": \"user\", \"extras\": {\"attributes\": [{\"element\": \"model\", \"name\": \"x\", \"value\": \"1\"}]}}")),
         ("extras.unknown", X("<interface type='user'><mac address='52:54:00:00:00:02' type='static'/><acpi index='1'/><!-- kept --><boot order='1' loadparm='x'/></interface>"), X("<interface type='user'><x-vifxml/></interface>")),
@@ -350,4 +351,27 @@ fn usb_hostdev_interfaces_are_kept() {
     assert_eq!(crate::xml::parse_interface(&out).expect("reads back"), i);
     let f = findings_for(&X(src), LibvirtVersion::NEWEST);
     assert!(f.is_empty(), "{f:#?}");
+}
+
+/// The class id libvirt gives a network interface's bandwidth is live state: refused in a
+/// definition, taken in status XML.
+#[test]
+fn bandwidth_class_id_only_in_status_xml() {
+    let iface = "<interface type='network'><source network='default'/><bandwidth><inbound average='1' floor='1'/></bandwidth></interface>";
+    let with_id = iface.replace("<bandwidth>", "<bandwidth classID='3'>");
+    let def = D(Box::leak(
+        format!("<domain><devices>{with_id}</devices></domain>").into_boxed_str(),
+    ));
+    let status = D(Box::leak(
+        format!("<domstatus><domain><devices>{with_id}</devices></domain></domstatus>")
+            .into_boxed_str(),
+    ));
+    let rules = |i: &In| -> Vec<&str> {
+        findings_for(i, LibvirtVersion::NEWEST)
+            .iter()
+            .map(|d| d.rule)
+            .collect()
+    };
+    assert_eq!(rules(&def), ["extras.unknown"]);
+    assert!(rules(&status).is_empty(), "{:?}", rules(&status));
 }
