@@ -67,13 +67,13 @@ pub struct Interface {
     pub downscript: Option<SmolStr>,
     /// `<backenddomain name='dom0'/>`: the domain that runs the backend (Xen driver domains).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backend_domain: Option<String>,
+    pub backend_domain: Option<Box<str>>,
     /// `<target dev='tap0' managed='no'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Target>,
     /// `<guest dev='eth0' actual='eth1'/>`: the NIC's name inside the guest (LXC containers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub guest: Option<GuestDevice>,
+    pub guest: Option<Box<GuestDevice>>,
     /// `<model type='virtio'/>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<SmolStr>,

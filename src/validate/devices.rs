@@ -19,9 +19,10 @@ use crate::xml::{DeviceFacts, DomainFacts};
 /// check of one document, and it was a tenth of validating a large guest.
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// How many values of an interface [`across`] compares: MAC, target dev, alias, boot order,
-/// guest PCI address, acpi index, host PCI device (hostdev source).
-const KEYS: usize = 7;
+/// How many values of an interface [`across`] compares by hash: MAC, target dev, alias, boot
+/// order. Guest PCI addresses, acpi indexes and host PCI devices are small numbers: [`Slots`]
+/// finds their repeats with bitsets.
+const KEYS: usize = 4;
 
 /// A 64-bit hash of one compared value: its field, length and bytes (eight at a time, then
 /// murmur3's finaliser, so that both halves of the hash are well mixed). 0 stands for an absent
@@ -41,12 +42,111 @@ fn key(field: u8, bytes: &[u8]) -> u64 {
     (h ^ (h >> 33)).max(1)
 }
 
-fn pci_bytes(p: [u32; 4]) -> [u8; 16] {
-    let mut b = [0u8; 16];
-    for (k, v) in p.iter().enumerate() {
-        b[k * 4..k * 4 + 4].copy_from_slice(&v.to_le_bytes());
+/// The hash of a numeric value (boot order, acpi index, a PCI address packed into 64 bits):
+/// murmur3's finaliser over the field and the number, no byte loop (every interface of a live
+/// guest has a PCI address).
+fn num_key(field: u8, v: u64) -> u64 {
+    let mut h = v ^ (u64::from(field) << 56) ^ 0x9E37_79B9_7F4A_7C15;
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    (h ^ (h >> 33)).max(1)
+}
+
+/// A PCI address as one number: domain (32 bits), bus, slot, function (8 each).
+fn pci_packed(p: [u32; 4]) -> u64 {
+    u64::from(p[0]) << 24
+        | u64::from(p[1] & 0xff) << 16
+        | u64::from(p[2] & 0xff) << 8
+        | u64::from(p[3] & 0xff)
+}
+
+/// Which guest PCI addresses, acpi indexes and host PCI devices occur more than once: a bit a
+/// value for the usual range (PCI domain 0, acpi index up to 16383; 8 KiB at most, allocated
+/// from the second value on), a hash set beyond it. One pass, no hashing for the values live
+/// guests carry on every interface.
+#[derive(Default)]
+struct Slots {
+    first: [Option<u64>; 3],
+    bits: [Vec<u64>; 3],
+    wide: [rustc_hash::FxHashSet<u64>; 3],
+    repeated: [rustc_hash::FxHashSet<u64>; 3],
+}
+
+/// The bit of a value in its field's bitset, when it is in the usual range.
+fn slot_bit(field: usize, v: u64) -> Option<usize> {
+    match field {
+        // domain 0, bus 0..=255, slot 0..=31, function 0..=7: 16 bits.
+        0 | 2 => {
+            let (domain, bus, slot, function) =
+                (v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+            (domain == 0 && slot < 32 && function < 8)
+                .then(|| (bus << 8 | slot << 3 | function) as usize)
+        }
+        _ => (v < 1 << 14).then_some(v as usize),
     }
-    b
+}
+
+impl Slots {
+    /// Field 0: guest PCI, 1: acpi index, 2: host PCI.
+    fn add(&mut self, field: usize, v: u64) {
+        let Some(first) = self.first[field] else {
+            self.first[field] = Some(v);
+            return;
+        };
+        if self.bits[field].is_empty() {
+            self.bits[field].resize(if field == 1 { 256 } else { 1024 }, 0);
+            self.mark(field, first);
+        }
+        if self.mark(field, v) {
+            self.repeated[field].insert(v);
+        }
+    }
+
+    /// Sets the value's bit (or set entry); true when it was set already.
+    fn mark(&mut self, field: usize, v: u64) -> bool {
+        match slot_bit(field, v) {
+            Some(k) => self.bits[field].get_mut(k / 64).is_some_and(|word| {
+                let was = *word >> (k % 64) & 1 == 1;
+                *word |= 1 << (k % 64);
+                was
+            }),
+            None => !self.wide[field].insert(v),
+        }
+    }
+
+    fn add_interface(&mut self, i: &Interface) {
+        if let Some(p) = guest_pci(i) {
+            self.add(0, pci_packed(p));
+        }
+        if let Some(n) = i.acpi_index {
+            self.add(1, n.into());
+        }
+        if let Some(p) = host_pci(i) {
+            self.add(2, pci_packed(p));
+        }
+    }
+
+    fn add_device(&mut self, d: &DeviceFacts) {
+        if let Some(p) = d.pci {
+            self.add(0, pci_packed(p));
+        }
+        if let Some(n) = d.acpi_index {
+            self.add(1, n.into());
+        }
+        if let Some(p) = d.host_pci {
+            self.add(2, pci_packed(p));
+        }
+    }
+
+    fn repeated(&self, field: usize, v: u64) -> bool {
+        self.repeated[field].contains(&v)
+    }
+
+    fn any(&self) -> bool {
+        self.repeated.iter().any(|r| !r.is_empty())
+    }
 }
 
 /// The guest PCI address of an interface, as four numbers.
@@ -79,26 +179,14 @@ fn shared_keys(i: &Interface) -> [u64; KEYS] {
             .and_then(|t| t.dev.as_ref())
             .map(|d| key(1, d.as_str().as_bytes())),
         i.alias.as_ref().map(|a| key(2, a.as_bytes())),
-        i.boot.map(|b| key(3, &b.to_le_bytes())),
-        guest_pci(i).map(|p| key(4, &pci_bytes(p))),
-        i.acpi_index.map(|n| key(5, &n.to_le_bytes())),
-        host_pci(i).map(|p| key(6, &pci_bytes(p))),
+        i.boot.map(|b| num_key(3, b.into())),
     ]
     .map(|k| k.unwrap_or(0))
 }
 
 /// The same values of a device other than an interface.
 fn device_keys(d: &DeviceFacts) -> [u64; KEYS] {
-    [
-        None,
-        None,
-        None,
-        d.boot_order.map(|b| key(3, &b.to_le_bytes())),
-        d.pci.map(|p| key(4, &pci_bytes(p))),
-        d.acpi_index.map(|n| key(5, &n.to_le_bytes())),
-        d.host_pci.map(|p| key(6, &pci_bytes(p))),
-    ]
-    .map(|k| k.unwrap_or(0))
+    [None, None, None, d.boot_order.map(|b| num_key(3, b.into()))].map(|k| k.unwrap_or(0))
 }
 
 /// The hashes of [`shared_keys`] that may be shared by two devices: a Bloom filter of 32 bits
@@ -191,7 +279,14 @@ pub(super) fn across<'a>(
     let other_keys: Vec<[u64; KEYS]> = others.iter().map(|(_, k)| *k).collect();
     let (lo, _) = items.size_hint();
     let (maybe, keys) = maybe_shared(items.clone().map(|(_, i)| i), &other_keys, lo);
-    if maybe.is_empty() {
+    let mut slots = Slots::default();
+    for (d, _) in &others {
+        slots.add_device(d);
+    }
+    for (_, i) in items.clone() {
+        slots.add_interface(i);
+    }
+    if maybe.is_empty() && !slots.any() {
         return out;
     }
     let lo = maybe.len();
@@ -211,18 +306,19 @@ pub(super) fn across<'a>(
         if let Some(b) = d.boot_order.filter(|_| kept(3)) {
             boots.insert(b, &d.path);
         }
-        if let Some(p) = d.pci.filter(|_| kept(4)) {
+        if let Some(p) = d.pci.filter(|&p| slots.repeated(0, pci_packed(p))) {
             pcis.insert(p, &d.path);
         }
-        if let Some(n) = d.acpi_index.filter(|_| kept(5)) {
+        if let Some(n) = d.acpi_index.filter(|&n| slots.repeated(1, n.into())) {
             acpis.insert(n, &d.path);
         }
-        if let Some(p) = d.host_pci.filter(|_| kept(6)) {
+        if let Some(p) = d.host_pci.filter(|&p| slots.repeated(2, pci_packed(p))) {
             hosts.insert(p, &d.path);
         }
     }
+    let check_slots = slots.any();
     for ((path, i), keys) in items.zip(keys) {
-        if !keys.iter().any(|h| *h != 0 && maybe.contains_key(h)) {
+        if !keys.iter().any(|h| *h != 0 && maybe.contains_key(h)) && !check_slots {
             continue;
         }
         let kept = |k: usize| keys[k] != 0 && maybe.contains_key(&keys[k]);
@@ -269,7 +365,7 @@ pub(super) fn across<'a>(
                 ));
             }
         }
-        if let Some(p) = guest_pci(i).filter(|_| kept(4)) {
+        if let Some(p) = guest_pci(i).filter(|&p| check_slots && slots.repeated(0, pci_packed(p))) {
             if let Some(first) = pcis.insert(p, path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-pci-address",
@@ -282,7 +378,10 @@ pub(super) fn across<'a>(
                 ));
             }
         }
-        if let Some(n) = i.acpi_index.filter(|_| kept(5)) {
+        if let Some(n) = i
+            .acpi_index
+            .filter(|&n| check_slots && slots.repeated(1, n.into()))
+        {
             if let Some(first) = acpis.insert(n, path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-acpi-index",
@@ -294,7 +393,7 @@ pub(super) fn across<'a>(
                 ));
             }
         }
-        if let Some(p) = host_pci(i).filter(|_| kept(6)) {
+        if let Some(p) = host_pci(i).filter(|&p| check_slots && slots.repeated(2, pci_packed(p))) {
             if let Some(first) = hosts.insert(p, path) {
                 out.push(Diagnostic::error(
                     "devices.duplicate-hostdev",
@@ -422,5 +521,46 @@ mod tests {
             assert!(!want.is_empty(), "n={n}: the case has duplicates");
             assert_eq!(got, want, "n={n} every={every}");
         }
+    }
+
+    /// Guest PCI addresses and acpi indexes repeated far apart, inside the bitsets' range and
+    /// beyond it (PCI domain 1, acpi index 20000), each repeat found once, nothing else.
+    #[test]
+    fn slot_values_repeated_far_apart() {
+        use crate::model::interface::{DeviceAddress, GuestPciAddress};
+        use crate::{Interface, InterfaceKind};
+        let nic = |domain: u32, bus: u8, slot: u8, function: u8, acpi: u32| {
+            let mut i = Interface::new(InterfaceKind::User);
+            i.address = Some(DeviceAddress::Pci(GuestPciAddress {
+                domain,
+                bus,
+                slot,
+                function,
+                multifunction: None,
+            }));
+            i.acpi_index = Some(acpi);
+            i
+        };
+        let mut ifaces: Vec<Interface> = (0..6000u32)
+            .map(|k| nic(0, (k / 240) as u8, 2 + ((k / 8) % 30) as u8, (k % 8) as u8, k + 1))
+            .collect();
+        ifaces.push(nic(0, 0, 2, 0, 30_000)); // the first one's address again
+        ifaces.push(nic(1, 0, 2, 0, 20_000));
+        ifaces.push(nic(1, 0, 2, 0, 20_000)); // domain 1 and acpi 20000, twice
+        ifaces.push(nic(0, 200, 9, 1, 17)); // acpi 17 again (interface 16's)
+        let got: Vec<(String, &str)> = crate::validate::validate_all(&ifaces)
+            .into_iter()
+            .filter(|d| d.rule.starts_with("devices.duplicate-"))
+            .map(|d| (d.path, d.rule))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/6000/address".to_string(), "devices.duplicate-pci-address"),
+                ("/6002/address".to_string(), "devices.duplicate-pci-address"),
+                ("/6002/acpi/@index".to_string(), "devices.duplicate-acpi-index"),
+                ("/6003/acpi/@index".to_string(), "devices.duplicate-acpi-index"),
+            ]
+        );
     }
 }

@@ -145,10 +145,10 @@ mod tests {
         i.script = Some(bad.into());
         i.downscript = Some(bad.into());
         i.backend_domain = Some(bad.into());
-        i.guest = Some(GuestDevice {
+        i.guest = Some(Box::new(GuestDevice {
             dev: Some(bad.into()),
             actual: Some(bad.into()),
-        });
+        }));
         i.alias = Some(bad.into());
         i.driver = Some(Driver {
             name: Some(bad.into()),

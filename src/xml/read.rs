@@ -1060,7 +1060,7 @@ impl<'a> DocReader<'a> {
             }
             "backenddomain" if iface.backend_domain.is_none() => {
                 cx.simple(c, cempty, ex, &g::BACKENDDOMAIN, |_, v| {
-                    iface.backend_domain = Some(v.value.to_string())
+                    iface.backend_domain = Some(v.value.as_ref().into())
                 })
             }
             "guest" if iface.guest.is_none() => {
@@ -1071,7 +1071,7 @@ impl<'a> DocReader<'a> {
                 };
                 Self::keep_attrs(ex, "guest", a, g::GUEST.attributes);
                 cx.opaque_children("guest", cempty, ex)?;
-                iface.guest = Some(guest);
+                iface.guest = Some(Box::new(guest));
                 Ok(ChildRead::Known("guest"))
             }
             "target" if iface.target.is_none() => {
