@@ -82,7 +82,7 @@ fn slot_bit(field: usize, v: u64) -> Option<usize> {
             let (domain, bus, slot, function) =
                 (v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
             (domain == 0 && slot < 32 && function < 8)
-                .then(|| (bus << 8 | slot << 3 | function) as usize)
+                .then_some((bus << 8 | slot << 3 | function) as usize)
         }
         _ => (v < 1 << 14).then_some(v as usize),
     }
@@ -542,7 +542,15 @@ mod tests {
             i
         };
         let mut ifaces: Vec<Interface> = (0..6000u32)
-            .map(|k| nic(0, (k / 240) as u8, 2 + ((k / 8) % 30) as u8, (k % 8) as u8, k + 1))
+            .map(|k| {
+                nic(
+                    0,
+                    (k / 240) as u8,
+                    2 + ((k / 8) % 30) as u8,
+                    (k % 8) as u8,
+                    k + 1,
+                )
+            })
             .collect();
         ifaces.push(nic(0, 0, 2, 0, 30_000)); // the first one's address again
         ifaces.push(nic(1, 0, 2, 0, 20_000));
@@ -558,8 +566,14 @@ mod tests {
             [
                 ("/6000/address".to_string(), "devices.duplicate-pci-address"),
                 ("/6002/address".to_string(), "devices.duplicate-pci-address"),
-                ("/6002/acpi/@index".to_string(), "devices.duplicate-acpi-index"),
-                ("/6003/acpi/@index".to_string(), "devices.duplicate-acpi-index"),
+                (
+                    "/6002/acpi/@index".to_string(),
+                    "devices.duplicate-acpi-index"
+                ),
+                (
+                    "/6003/acpi/@index".to_string(),
+                    "devices.duplicate-acpi-index"
+                ),
             ]
         );
     }
