@@ -191,7 +191,7 @@ rules! {
     "ip.prefix-qemu" E "validate" "qemu" "user networking prefix outside 4..=27 (IPv4) or not 64 (IPv6)";
     "ip.peer" E "validate" "qemu" "peer on a guest-side <ip>";
     "route.placement" E "validate" "qemu" "a guest-side <route>, which the qemu driver never sets";
-    "mac.type" E "validate" "schema" "mac type other than generated or static, check other than yes or no";
+    "mac.attributes" E "validate" "schema" "mac type or check without a mac address";
     "tune.sndbuf" E "validate" "schema" "tune sndbuf that is not a byte count";
     "source.port" E "validate" "schema" "port of a udp, mcast, server or client source outside 0..=65535";
     "source.local" E "validate" "schema" "udp source without <local address port>";

@@ -494,13 +494,15 @@ fn fields() -> Vec<Field> {
         },
         Field {
             name: "kept attribute value",
-            benign: "yes",
-            path: "mac",
+            benign: "net",
+            path: "boot",
             set: |s| {
-                let mut i = with_mac(user());
+                // <boot loadparm> is kept verbatim (s390 only, no model field).
+                let mut i = user();
+                i.boot = Some(1);
                 i.extras.attributes.push(ExtraAttribute {
-                    element: "mac".into(),
-                    name: XmlName::new("check").unwrap(),
+                    element: "boot".into(),
+                    name: XmlName::new("loadparm").unwrap(),
                     value: s.into(),
                 });
                 Ok(i)
@@ -509,16 +511,16 @@ fn fields() -> Vec<Field> {
         },
         Field {
             name: "kept attribute name (XmlName)",
-            benign: "type",
-            path: "mac",
+            benign: "loadparm",
+            path: "boot",
             set: |s| {
                 let name = XmlName::new(s)?;
-                let mut i = with_mac(user());
-                // A value the schema takes for the benign name (mac type='static').
+                let mut i = user();
+                i.boot = Some(1);
                 i.extras.attributes.push(ExtraAttribute {
-                    element: "mac".into(),
+                    element: "boot".into(),
                     name,
-                    value: "static".into(),
+                    value: "net".into(),
                 });
                 Ok(i)
             },

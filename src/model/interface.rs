@@ -47,6 +47,14 @@ pub struct Interface {
     /// `<mac address='...'/>`; libvirt generates `52:54:00:xx:xx:xx` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mac: Option<MacAddr>,
+    /// `<mac type>`: `static` keeps a hypervisor from replacing an address in its own range
+    /// (libvirt's ESX driver reads it). libvirt's schema wants the address beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac_type: Option<MacType>,
+    /// `<mac check>`: `no` skips the hypervisor's check of the address. libvirt's schema wants
+    /// the address beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac_check: Option<bool>,
     /// `<vlan>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vlan: Option<Vlan>,
@@ -127,6 +135,8 @@ impl Interface {
             managed: None,
             trust_guest_rx_filters: None,
             mac: None,
+            mac_type: None,
+            mac_check: None,
             vlan: None,
             virtualport: None,
             bandwidth: None,
@@ -624,6 +634,27 @@ pub struct Teaming {
     /// Alias of the persistent interface (transient only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub persistent: Option<String>,
+}
+
+/// `<mac type>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[serde(rename_all = "lowercase")]
+pub enum MacType {
+    /// The hypervisor made the address.
+    Generated,
+    /// The address was given and stays.
+    Static,
+}
+
+impl MacType {
+    /// The XML spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MacType::Generated => "generated",
+            MacType::Static => "static",
+        }
+    }
 }
 
 /// `<guest dev actual>`: the name the guest gives the NIC, asked for and as it is.

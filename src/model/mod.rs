@@ -13,8 +13,8 @@ pub mod virtualport;
 pub use extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
 pub use interface::{
     Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestDevice,
-    GuestOffloads, GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom,
-    Target, Teaming, TeamingType, Vlan, VlanTagSpec,
+    GuestOffloads, GuestPciAddress, HostOffloads, Interface, LinkState, MacType, NativeMode, Rate,
+    Rom, Target, Teaming, TeamingType, Vlan, VlanTagSpec,
 };
 pub use kind::InterfaceKind;
 pub use virtualport::VirtualPort;

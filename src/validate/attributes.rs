@@ -10,6 +10,15 @@ impl Checker<'_> {
         let ty = self.ty();
         // Type names, not kinds: a USB hostdev is kept in the verbatim form.
         let hostdev = ty == "hostdev";
+        if self.i.mac.is_none() && (self.i.mac_type.is_some() || self.i.mac_check.is_some()) {
+            self.err(
+                "mac.attributes",
+                "mac",
+                "mac type or check without a mac address: libvirt's schema needs the address \
+                 beside them"
+                    .into(),
+            );
+        }
         if !hostdev && self.i.managed.is_some() {
             self.err(
                 "interface.managed",

@@ -189,7 +189,6 @@ fn classify(raw: &str) -> Kept {
 /// Attributes libvirt's schema allows that the model does not name, by element path.
 fn schema_attribute(i: &Interface, element: &str, name: &str) -> bool {
     let allowed: &[&str] = match element {
-        "mac" => &["type", "check"],
         "backend" => &["logFile"],
         "boot" => &["loadparm"],
         // classID is live state (status XML only: `validate_document` lets it pass there);

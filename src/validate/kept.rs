@@ -1,7 +1,7 @@
-//! Values inside content the model keeps verbatim: guest-side `<ip>` and `<route>`, `<mac
-//! type check>`, `<tune><sndbuf>`, the `<source>` of verbatim types and the network
+//! Values inside content the model keeps verbatim: guest-side `<ip>` and `<route>`,
+//! `<tune><sndbuf>`, the `<source>` of verbatim types and the network
 //! attributes of a bridge or direct source (`ip.address`, `ip.prefix`, `ip.placement`,
-//! `ip.count`, `ip.prefix-qemu`, `ip.peer`, `route.placement`, `mac.type`, `tune.sndbuf`,
+//! `ip.count`, `ip.prefix-qemu`, `ip.peer`, `route.placement`, `tune.sndbuf`,
 //! `source.port`, `source.local`, `source.network-attributes`).
 
 use std::net::IpAddr;
@@ -110,7 +110,6 @@ impl Checker<'_> {
     }
 
     pub(super) fn kept_values(&mut self) {
-        self.mac_attributes();
         self.source_network_attributes();
         if self.i.extras.elements.is_empty() {
             return;
@@ -144,28 +143,6 @@ impl Checker<'_> {
                 "source" => self.verbatim_source(k),
                 "portForward" => self.port_forward(k),
                 _ => {}
-            }
-        }
-    }
-
-    fn mac_attributes(&mut self) {
-        let i = self.i;
-        for a in i.extras.attributes_of("mac") {
-            let (ok, words) = match a.name.as_str() {
-                "type" => (
-                    matches!(a.value.as_str(), "generated" | "static"),
-                    "generated or static",
-                ),
-                "check" => (matches!(a.value.as_str(), "yes" | "no"), "yes or no"),
-                _ => continue,
-            };
-            if !ok {
-                let (name, value) = (a.name.as_str(), a.value.as_str());
-                self.err(
-                    "mac.type",
-                    &format!("mac/@{name}"),
-                    format!("mac {name}='{value}': libvirt's schema takes {words}"),
-                );
             }
         }
     }

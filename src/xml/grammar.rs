@@ -163,8 +163,14 @@ pub const INTERFACE: Element = Element::new(
     ],
 );
 /// `<mac address>`.
-pub const MAC: Element = Element::new("mac", Any, &["address"], &["52:54:00:12:34:56"], &[])
-    .with_forms(&[Some(Form::Mac)]);
+pub const MAC: Element = Element::new(
+    "mac",
+    Any,
+    &["address", "type", "check"],
+    &["52:54:00:12:34:56", "static", "no"],
+    &[],
+)
+.with_forms(&[Some(Form::Mac), None, None]);
 /// `<source bridge>` of `type='bridge'`.
 pub const SOURCE_BRIDGE: Element =
     Element::new("source", Type("bridge"), &["bridge"], &["br0"], &[]);
@@ -631,7 +637,7 @@ fn sample_attributes(
 /// use vifxml::xml::grammar::{sample_document, MAC};
 /// let doc = sample_document(&MAC, &[], "", "");
 /// assert_eq!(doc, "<interface type='ethernet' managed='yes' trustGuestRxFilters='no'>\
-///     <mac address='52:54:00:12:34:56'></mac></interface>");
+///     <mac address='52:54:00:12:34:56' type='static' check='no'></mac></interface>");
 /// ```
 pub fn sample_document(
     target: &Element,

@@ -15,8 +15,8 @@ use crate::model::extras::{ExtraAttribute, ExtraNode, Extras, RawXml, XmlName};
 use crate::model::ids::{hex_value, parse_decimal, DeviceName, IdError, IdErrorKind, PciAddress};
 use crate::model::interface::{
     Backend, Bandwidth, Coalesce, DeviceAddress, Driver, FilterParameter, FilterRef, GuestDevice,
-    GuestOffloads, GuestPciAddress, HostOffloads, Interface, LinkState, NativeMode, Rate, Rom,
-    Target, Teaming, TeamingType, Vlan, VlanTagSpec,
+    GuestOffloads, GuestPciAddress, HostOffloads, Interface, LinkState, MacType, NativeMode, Rate,
+    Rom, Target, Teaming, TeamingType, Vlan, VlanTagSpec,
 };
 use crate::model::kind::{
     BridgeSource, DirectMode, DirectSource, HostdevSource, InterfaceKind, NetworkSource, OtherKind,
@@ -1022,12 +1022,29 @@ impl<'a> DocReader<'a> {
             },
             "mac" if iface.mac.is_none() => {
                 let a = cx.lx.attrs_of(c);
-                let Some(addr) = find(a, "address") else {
+                let addr = find(a, "address");
+                // A <mac> with none of its attributes is kept verbatim (the schema refuses it).
+                if addr.is_none() && find(a, "type").is_none() && find(a, "check").is_none() {
                     return Ok(ChildRead::Unknown);
-                };
-                iface.mac = cx.rep.id("mac", addr);
-                if iface.mac.is_some() {
-                    cx.rep.declared_form(&g::MAC, "mac", addr);
+                }
+                if let Some(addr) = addr {
+                    iface.mac = cx.rep.id("mac", addr);
+                    if iface.mac.is_some() {
+                        cx.rep.declared_form(&g::MAC, "mac", addr);
+                    }
+                }
+                if let Some(t) = find(a, "type") {
+                    iface.mac_type = cx.rep.choice(
+                        "mac",
+                        t,
+                        &[
+                            ("generated", MacType::Generated),
+                            ("static", MacType::Static),
+                        ],
+                    );
+                }
+                if let Some(c) = find(a, "check") {
+                    iface.mac_check = cx.rep.yes_no("mac", c);
                 }
                 Self::keep_attrs(ex, "mac", a, g::MAC.attributes);
                 cx.opaque_children("mac", cempty, ex)?;

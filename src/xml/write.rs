@@ -517,8 +517,15 @@ impl Writer<'_, '_> {
                 yn(i.trust_guest_rx_filters),
             ]),
         );
-        if let Some(mac) = i.mac {
-            self.leaf("mac", &g::MAC.zip([Some(Value::Mac(mac.octets()))]));
+        if i.mac.is_some() || i.mac_type.is_some() || i.mac_check.is_some() {
+            self.leaf(
+                "mac",
+                &g::MAC.zip([
+                    i.mac.map(|m| Value::Mac(m.octets())),
+                    i.mac_type.map(|t| Value::S(t.as_str())),
+                    yn(i.mac_check),
+                ]),
+            );
         }
         self.source(i);
         if let Some(v) = &i.vlan {
