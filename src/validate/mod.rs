@@ -176,9 +176,13 @@ pub fn validate_document_with(src: &str, doc: &ParsedDocument, opts: &Options) -
 
 fn document_findings(src: &str, doc: &ParsedDocument, version: LibvirtVersion) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    // Status XML (`<domstatus>`) is libvirt's own record of a running guest: it carries
-    // `<actual>` (the network's resolved port), which the domain schema does not have.
+    // Status XML (`<domstatus>`) and a running guest's live XML are libvirt's own record of
+    // the guest: they carry state a definition may not (the network's resolved port in
+    // `<actual>`, status only; the bandwidth's class id; from 11.2 the guest's own change of
+    // its MAC address, `currentAddress`).
     let status = doc.root == "domstatus";
+    let live = doc.domain.live;
+    let current_address = live && version >= LibvirtVersion::V11_2;
     for p in &doc.interfaces {
         out.extend(p.notes.iter().cloned());
         let mut found = interface_findings(&p.interface, version);
@@ -186,11 +190,10 @@ fn document_findings(src: &str, doc: &ParsedDocument, version: LibvirtVersion) -
             guest::guest_rules(&p.interface, &doc.domain, version, &mut found);
         }
         for mut d in found {
-            // Status XML also carries the class id libvirt gave the bandwidth (floor on a
-            // network), which a definition may not.
-            if status
-                && d.rule == "extras.unknown"
-                && (d.path == "actual" || d.path == "bandwidth/@classID")
+            if d.rule == "extras.unknown"
+                && ((status && d.path == "actual")
+                    || (live && d.path == "bandwidth/@classID")
+                    || (current_address && d.path == "mac/@currentAddress"))
             {
                 continue;
             }

@@ -376,3 +376,34 @@ fn bandwidth_class_id_only_in_status_xml() {
     assert_eq!(rules(&def), ["extras.unknown"]);
     assert!(rules(&status).is_empty(), "{:?}", rules(&status));
 }
+
+/// A running guest's live XML (`<domain id>`) may carry `mac currentAddress` from libvirt 11.2
+/// and the bandwidth class id; a definition may not.
+#[test]
+fn live_xml_carries_live_state() {
+    let nic = "<interface type='network'><mac address='52:54:00:00:00:01' currentAddress='yes'/><source network='default'/><bandwidth classID='3'><inbound average='1' floor='1'/></bandwidth></interface>";
+    let live = D(Box::leak(
+        format!("<domain type='kvm' id='7'><devices>{nic}</devices></domain>").into_boxed_str(),
+    ));
+    let def = D(Box::leak(
+        format!("<domain type='kvm'><devices>{nic}</devices></domain>").into_boxed_str(),
+    ));
+    let paths =
+        |i: &In, v| -> Vec<String> { findings_for(i, v).into_iter().map(|d| d.path).collect() };
+    assert!(
+        paths(&live, LibvirtVersion::V11_3).is_empty(),
+        "{:?}",
+        paths(&live, LibvirtVersion::V11_3)
+    );
+    assert_eq!(
+        paths(&live, LibvirtVersion::V9_0),
+        ["devices/interface[1]/mac/@currentAddress"]
+    );
+    assert_eq!(
+        paths(&def, LibvirtVersion::V11_3),
+        [
+            "devices/interface[1]/mac/@currentAddress",
+            "devices/interface[1]/bandwidth/@classID"
+        ]
+    );
+}

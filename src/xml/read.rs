@@ -104,6 +104,10 @@ pub struct ParsedDocument {
 pub struct DomainFacts {
     /// `<domain type>`: `kvm`, `qemu`, ...
     pub domain_type: Option<String>,
+    /// Whether this is a running guest's live XML (`<domain id='N'>`, what `virsh dumpxml`
+    /// prints for a running guest) or status XML (`<domstatus>`): libvirt writes state there
+    /// that a definition may not carry.
+    pub live: bool,
     /// `<os><type arch>`.
     pub arch: Option<String>,
     /// `<os><type machine>`.
@@ -744,7 +748,10 @@ impl<'a> DocReader<'a> {
         loop {
             let (start, ev) = self.next()?;
             match ev {
-                Tok::Start(e) if e.name == "domain" => self.domain(&e, false, doc)?,
+                Tok::Start(e) if e.name == "domain" => {
+                    doc.domain.live = true;
+                    self.domain(&e, false, doc)?
+                }
                 Tok::Start(e) => self.skip(&e, start)?,
                 Tok::End => return Ok(()),
                 Tok::Eof => return Err(self.syntax(start, "unexpected end of document")),
@@ -754,7 +761,9 @@ impl<'a> DocReader<'a> {
     }
 
     fn domain(&mut self, e: &Tag<'a>, empty: bool, doc: &mut ParsedDocument) -> Result<(), Fatal> {
-        doc.domain.domain_type = find(self.lx.attrs_of(e), "type").map(|a| a.value.to_string());
+        let attrs = self.lx.attrs_of(e);
+        doc.domain.domain_type = find(attrs, "type").map(|a| a.value.to_string());
+        doc.domain.live = doc.domain.live || find(attrs, "id").is_some();
         if empty {
             return Ok(());
         }
