@@ -16,6 +16,8 @@ use std::process::{Command, Output};
 
 use vifxml::osvif::{self, Frontend, Options};
 
+mod verdicts;
+
 const TAP: &str = "tap5d2a91c0-3b";
 
 fn real(name: &str) -> PathBuf {
@@ -64,15 +66,9 @@ impl Sandbox {
         let ns = format!("vifxml-start-{}", std::process::id());
         run(&["ip", "netns", "add", &ns]);
         let root = tempfile::tempdir().expect("tempdir");
-        std::fs::create_dir_all(root.path().join("etc")).expect("mkdir");
         // No virtlogd, no privilege drop, no cgroups or mount namespaces: what a test machine
         // allows (../shared/DESIGN.md, "Guests that really start").
-        std::fs::write(
-            root.path().join("etc/qemu.conf"),
-            "user = \"root\"\ngroup = \"root\"\nstdio_handler = \"file\"\nnamespaces = []\n\
-             cgroup_controllers = []\n",
-        )
-        .expect("qemu.conf");
+        verdicts::embed_root(root.path());
         Sandbox { ns, root }
     }
 

@@ -23,12 +23,11 @@ fn x86_machine(g: &DomainFacts) -> Option<X86Machine> {
     if !matches!(arch, "x86_64" | "i686") {
         return None;
     }
+    // No machine: the QEMU driver's x86 default, i440fx (`pc`).
     match g.machine.as_deref() {
         Some(m) if m.contains("q35") => Some(X86Machine::Q35),
-        None => Some(X86Machine::I440fx),
-        Some(m) if m == "pc" || m.starts_with("pc-i440fx") || m.starts_with("pc-") => {
-            Some(X86Machine::I440fx)
-        }
+        None | Some("pc") => Some(X86Machine::I440fx),
+        Some(m) if m.starts_with("pc-") => Some(X86Machine::I440fx),
         Some(_) => None,
     }
 }

@@ -257,20 +257,7 @@ pub fn validate_all_with(ifaces: &[Interface], opts: &Options) -> Vec<Diagnostic
 /// assert!(vifxml::validate::allow(&mut f, &["no.such-rule".to_string()]).is_err());
 /// ```
 pub fn allow<S: AsRef<str>>(findings: &mut [Diagnostic], rules: &[S]) -> Result<(), String> {
-    if let Some(bad) = rules
-        .iter()
-        .find(|r| crate::rules::find(r.as_ref()).is_none())
-    {
-        return Err(format!(
-            "unknown rule '{}': `vifxml rules` lists the rule ids",
-            bad.as_ref()
-        ));
-    }
-    for d in findings.iter_mut() {
-        if rules.iter().any(|r| r.as_ref() == d.rule) {
-            d.severity = crate::diag::Severity::Warning;
-        }
-    }
+    Options::new().allow(rules)?.finish(findings);
     Ok(())
 }
 

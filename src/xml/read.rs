@@ -140,10 +140,14 @@ pub struct DeviceFacts {
     pub host_pci: Option<[u32; 4]>,
 }
 
-/// A PCI address's four parts from an `<address>`'s attributes, when it is a readable PCI one.
-fn pci_parts(attrs: &[Attr<'_>]) -> Option<[u32; 4]> {
-    if find(attrs, "type").map(|a| a.value.as_ref()) != Some("pci") {
-        return None;
+/// A PCI address's four parts from an `<address>`'s attributes, when it is a readable PCI one
+/// (`untyped`: an address without `type` counts, as in a `<hostdev>`'s source, which libvirt
+/// writes without it).
+fn pci_parts(attrs: &[Attr<'_>], untyped: bool) -> Option<[u32; 4]> {
+    match find(attrs, "type").map(|a| a.value.as_ref()) {
+        Some("pci") => {}
+        None if untyped => {}
+        _ => return None,
     }
     let part = |name: &str| -> Option<u32> {
         match find(attrs, name) {
@@ -856,19 +860,16 @@ impl<'a> DocReader<'a> {
             ..DeviceFacts::default()
         };
         let hostdev = e.name == "hostdev";
+        let number = |attrs: &[Attr<'_>], name: &str| {
+            find(attrs, name)
+                .and_then(|a| crate::model::ids::parse_base0(&a.value).ok())
+                .and_then(|v| u32::try_from(v).ok())
+        };
         self.walk(start, |path, attrs| match path {
-            "boot" => {
-                d.boot_order = find(attrs, "order")
-                    .and_then(|a| crate::model::ids::parse_base0(&a.value).ok())
-                    .and_then(|v| u32::try_from(v).ok())
-            }
-            "address" => d.pci = pci_parts(attrs),
-            "acpi" => {
-                d.acpi_index = find(attrs, "index")
-                    .and_then(|a| crate::model::ids::parse_base0(&a.value).ok())
-                    .and_then(|v| u32::try_from(v).ok())
-            }
-            "source/address" if hostdev => d.host_pci = pci_parts(attrs),
+            "boot" => d.boot_order = number(attrs, "order"),
+            "address" => d.pci = pci_parts(attrs, false),
+            "acpi" => d.acpi_index = number(attrs, "index"),
+            "source/address" if hostdev => d.host_pci = pci_parts(attrs, true),
             _ => {}
         })?;
         if d.boot_order.is_some()

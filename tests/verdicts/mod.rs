@@ -77,7 +77,8 @@ pub fn verdicts_binary() -> std::path::PathBuf {
     bin
 }
 
-/// An embed root whose qemu.conf lets guests start here (no privilege drop, no virtlogd).
+/// An embed root whose qemu.conf lets guests start here: no privilege drop, no virtlogd, no
+/// cgroups or mount namespaces, no seccomp sandbox (11.3 needs that off here).
 pub fn embed_root(dir: &Path) {
     std::fs::create_dir_all(dir.join("etc")).expect("embed root");
     std::fs::write(
