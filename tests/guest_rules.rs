@@ -7,7 +7,7 @@
 
 mod verdicts;
 
-use verdicts::{ask, Libvirt};
+use verdicts::{ask, QEMU_TARGETS};
 
 const HEAD: &str = "<domain type='qemu'><name>NAME</name><memory unit='MiB'>64</memory>";
 const EMU: &str = "<emulator>/usr/bin/qemu-system-x86_64</emulator>";
@@ -79,19 +79,8 @@ fn guest_wide_rules_agree_with_both_qemu_drivers() {
         .map(|(n, (_, d))| d.replace("NAME", &format!("vifxml-guest-{n}")))
         .collect();
     let mut failures = Vec::new();
-    for target in [
-        Libvirt {
-            name: "9.0 qemu",
-            chroot: false,
-            qemu: true,
-        },
-        Libvirt {
-            name: "11.3 qemu",
-            chroot: true,
-            qemu: true,
-        },
-    ] {
-        let (version, theirs) = ask(&target, &docs);
+    for target in QEMU_TARGETS {
+        let (version, theirs) = ask(target, &docs);
         let v: vifxml::version::LibvirtVersion = version.parse().expect("libvirt version");
         let opts = vifxml::validate::Options::new().libvirt(v);
         println!("\n{} (libvirt {version})", target.name);

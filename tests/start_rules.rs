@@ -15,7 +15,7 @@
 
 mod verdicts;
 
-use verdicts::{ask_with, qemu_domain_xml, Libvirt};
+use verdicts::{ask_with, qemu_domain_xml, QEMU_TARGETS};
 
 /// What the guest does when it starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,19 +113,6 @@ const NOT_RUN: &[(&str, &str)] = &[(
     "needs an SR-IOV VF or a vhost-user backend to start at all",
 )];
 
-const VERSIONS: &[Libvirt] = &[
-    Libvirt {
-        name: "9.0 qemu",
-        chroot: false,
-        qemu: true,
-    },
-    Libvirt {
-        name: "11.3 qemu",
-        chroot: true,
-        qemu: true,
-    },
-];
-
 /// A network namespace with `br0` (VLAN filtering on where the kernel has it) and a veth pair,
 /// removed on drop.
 struct Netns(String);
@@ -206,7 +193,7 @@ fn start_rules_show_on_started_guests() {
         .enumerate()
         .map(|(n, c)| qemu_domain_xml(&format!("vifxml-start-{n}"), c.interfaces))
         .collect();
-    for target in VERSIONS {
+    for target in QEMU_TARGETS {
         let (version, verdicts) = ask_with(target, &docs, true, Some(&ns.0));
         let v: vifxml::version::LibvirtVersion = version.parse().expect("libvirt version");
         let opts = vifxml::validate::Options::new().libvirt(v);

@@ -16,6 +16,21 @@ pub struct Libvirt {
     pub qemu: bool,
 }
 
+/// The QEMU driver of both versions: what runs guests.
+pub const QEMU_TARGETS: &[Libvirt] = &[
+    Libvirt {
+        name: "9.0 qemu",
+        chroot: false,
+        qemu: true,
+    },
+    Libvirt {
+        name: "11.3 qemu",
+        chroot: true,
+        qemu: true,
+    },
+];
+
+/// Both QEMU drivers and 11.3's test driver: what the differential asks.
 pub const TARGETS: &[Libvirt] = &[
     Libvirt {
         name: "9.0 qemu",
